@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# README's first command: install everything, start the services, migrate, seed, serve.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/bootstrap.sh
+eval "$(bash scripts/services.sh up | sed 's/^/export /')"
+pnpm db:migrate
+pnpm db:seed
+if [ -d apps/server ]; then exec pnpm --filter @wick/server start; fi

@@ -1,0 +1,30 @@
+// Sums every package's vitest JSON report into the one line CI reads: "N passed, N failed, N skipped".
+// Exits non-zero when no test ran at all, so an empty pipeline cannot pass silently.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const workspaces = JSON.parse(execFileSync('pnpm', ['ls', '-r', '--depth', '-1', '--json'], { encoding: 'utf8' }));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+for (const { name, path } of workspaces) {
+  const file = join(path, '.reports', 'vitest.json');
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  const p = r.numPassedTests ?? 0;
+  // A file that failed to load has no failed test inside it: count the file itself as a failure.
+  const brokenFiles = (r.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !file.assertionResults?.some((t) => t.status === 'failed'),
+  ).length;
+  const f = (r.numFailedTests ?? 0) + brokenFiles;
+  const s = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  passed += p;
+  failed += f;
+  skipped += s;
+  rows.push({ package: name, passed: p, failed: f, skipped: s });
+}
+if (rows.length > 0) console.table(rows);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(passed === 0 || failed > 0 ? 1 : 0);
