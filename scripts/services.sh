@@ -3,6 +3,7 @@
 #   services.sh up       start whatever is not running (idempotent), wait until ready, print where
 #   services.sh down     stop the Valkey nodes this script started (by PID file, nothing else)
 #   services.sh status   print what answers
+#   services.sh valkey-up | valkey-down   only the Valkey cluster (with VALKEY_PORT_BASE, a private one)
 # Env: DATABASE_URL (use this server as is), VALKEY_PORT_BASE (default 7000).
 set -euo pipefail
 
@@ -165,6 +166,9 @@ case "${1:-up}" in
     log "services ready in ${ms} ms"
     ;;
   down) valkey_down ;;
+  # Only the Valkey cluster, e.g. a private one for tests that kill nodes: VALKEY_PORT_BASE=7100 services.sh valkey-up
+  valkey-up) valkey_up ;;
+  valkey-down) valkey_down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|valkey-up|valkey-down" >&2; exit 2 ;;
 esac
