@@ -82,18 +82,18 @@ valkey_up() {
 }
 
 valkey_down() {
-  local p pidfile
+  local p pidfile pids=()
   for p in "${ports[@]}"; do
     pidfile="$state/valkey/$p/valkey.pid"
     [ -f "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    pids+=("$(cat "$pidfile")")
   done
-  for p in "${ports[@]}"; do
-    pidfile="$state/valkey/$p/valkey.pid"
-    [ -f "$pidfile" ] || continue
-    for _ in $(seq 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
-  rm -rf "$state/valkey"
+  for p in "${ports[@]}"; do rm -rf "$state/valkey/$p"; done
   log "valkey cluster stopped"
 }
 
