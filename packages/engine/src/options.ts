@@ -1,0 +1,60 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { EngineError } from './errors.ts';
+
+export interface EngineOptions {
+  /** Worker threads (env WICK_ENGINE_THREADS). Default max(2, cores − 1). */
+  threads?: number;
+  /** Tasks allowed to wait for a free worker before compute() rejects with OVERLOADED (env WICK_ENGINE_MAX_QUEUE). */
+  maxQueue?: number;
+  /** Budget per task, queue wait included (env WICK_ENGINE_TASK_TIMEOUT_MS). */
+  taskTimeoutMs?: number;
+  /** Series of at most this many candles are computed on the calling thread (env WICK_ENGINE_INLINE_MAX_CANDLES). */
+  inlineMaxCandles?: number;
+}
+
+export type ResolvedOptions = Required<EngineOptions>;
+
+/**
+ * Measured by bench/pool.bench.ts on the 2-core box: one awaited round trip to a worker costs
+ * ~60–100 µs (structured clone of the task + postMessage + wake-up, both ways); RSI inline costs
+ * ~4 ns per candle, so below ~4,000 candles the round trip costs more than the math and a worker
+ * only pays off for keeping the event loop free. 2,000 keeps the inline block under ~10 µs for
+ * the cheap kernels and under ~0.1 ms for the heaviest (ichimoku, adx), which is less than the
+ * event-loop cost of the round trip itself.
+ */
+export const DEFAULT_INLINE_MAX_CANDLES = 2_000;
+
+const optionsSchema = z.object({
+  threads: z.number().int().min(1).max(256),
+  maxQueue: z.number().int().min(0).max(1_000_000),
+  taskTimeoutMs: z.number().int().min(1).max(3_600_000),
+  inlineMaxCandles: z.number().int().min(0).max(100_000_000),
+});
+
+function fromEnv(env: NodeJS.ProcessEnv, key: string): number | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new EngineError('INVALID_OPTIONS', `${key} must be a number, got "${raw}"`);
+  return n;
+}
+
+export function resolveOptions(options: EngineOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  // One core stays with the event loop (HTTP, superjson, cache I/O) on bigger boxes; at least 2
+  // workers so one long 1 M-candle task never blocks every short one behind it.
+  const threads = options.threads ?? fromEnv(env, 'WICK_ENGINE_THREADS') ?? Math.max(2, availableParallelism() - 1);
+  const candidate = {
+    threads,
+    maxQueue: options.maxQueue ?? fromEnv(env, 'WICK_ENGINE_MAX_QUEUE') ?? threads * 64,
+    taskTimeoutMs: options.taskTimeoutMs ?? fromEnv(env, 'WICK_ENGINE_TASK_TIMEOUT_MS') ?? 5_000,
+    inlineMaxCandles:
+      options.inlineMaxCandles ?? fromEnv(env, 'WICK_ENGINE_INLINE_MAX_CANDLES') ?? DEFAULT_INLINE_MAX_CANDLES,
+  };
+  const parsed = optionsSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new EngineError('INVALID_OPTIONS', `invalid engine options: ${detail}`);
+  }
+  return parsed.data;
+}

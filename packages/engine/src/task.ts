@@ -1,0 +1,22 @@
+import type { InputColumn, Outputs } from '@wick/indicators';
+
+/** One indicator of a task, params already validated and canonical. */
+export interface TaskItem {
+  indicator: string;
+  params: Record<string, unknown>;
+}
+
+/** What crosses to a worker: only the columns the items need, their buffers transferred. */
+export interface WorkerTask {
+  columns: Partial<Record<InputColumn, Float64Array>>;
+  items: TaskItem[];
+}
+
+export interface ItemErrorInfo {
+  code: string;
+  message: string;
+}
+
+export type BatchItemResult =
+  | { ok: true; outputs: Outputs; computeMs: number }
+  | { ok: false; error: ItemErrorInfo };
