@@ -1,0 +1,32 @@
+export type { InputColumn, Columns, Outputs, IndicatorDefinition, Family } from './types.ts';
+export { indicators } from './registry.ts';
+export { getIndicator, parseParams, canonicalParams, computeIndicator, requiredColumns } from './api.ts';
+export {
+  IndicatorError,
+  UnknownIndicatorError,
+  InvalidParamsError,
+  NotEnoughDataError,
+  InvalidInputError,
+  InvalidStateError,
+} from './errors.ts';
+export type { ParamIssue } from './errors.ts';
+
+// Raw kernels (Float64Array in, Float64Array out, NaN warm-up) and streaming states.
+export { sma, smaInto, SmaState } from './trend/sma.ts';
+export type { SmaStateJSON } from './trend/sma.ts';
+export { ema, emaInto, emaK, EmaState } from './trend/ema.ts';
+export type { EmaStateJSON } from './trend/ema.ts';
+export { wma } from './trend/wma.ts';
+export { dema } from './trend/dema.ts';
+export { tema } from './trend/tema.ts';
+export { rma, rmaInto } from './trend/rma.ts';
+export { macd, MacdState } from './trend/macd.ts';
+export type { MacdOutput, MacdValue, MacdStateJSON } from './trend/macd.ts';
+export { rsi, rsiInto, RsiState } from './momentum/rsi.ts';
+export type { RsiStateJSON } from './momentum/rsi.ts';
+export { bbands, BbandsState } from './volatility/bbands.ts';
+export type { BbandsOutput, BbandsValue, BbandsStateJSON } from './volatility/bbands.ts';
+export { atr, AtrState } from './volatility/atr.ts';
+export type { AtrStateJSON, HlcCandle } from './volatility/atr.ts';
+export { natr } from './volatility/natr.ts';
+export { trange, trueRange } from './volatility/trange.ts';

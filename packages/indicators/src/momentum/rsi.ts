@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { outputArray } from '../warmup.ts';
+import { parseState, parseWith } from '../params.ts';
+import { jsonNumber, toJsonNumber } from '../state-json.ts';
+
+export const rsiParams = z.object({ period: z.number().int().min(2).max(100_000).default(14) });
+export type RsiParams = z.output<typeof rsiParams>;
+
+// TA-Lib's TA_IS_ZERO: gain+loss within ±1e-14 counts as no movement → RSI 0.
+const EPSILON = 1e-14;
+
+/**
+ * Wilder's RSI exactly as TA-Lib (classic, not Metastock): average gain/loss seeded with the plain
+ * mean of the first `period` changes, then avg = (avg·(period−1) + change) / period;
+ * RSI = 100·gain/(gain+loss), 0 when both are ~0. First value at index `period`.
+ */
+export function rsiInto(src: Float64Array, start: number, end: number, period: number, out: Float64Array): void {
+  const first = start + period;
+  if (first >= end) return;
+  let prevValue = src[start]!;
+  let gain = 0;
+  let loss = 0;
+  for (let i = start + 1; i <= first; i++) {
+    const v = src[i]!;
+    const d = v - prevValue;
+    prevValue = v;
+    if (d < 0) loss -= d;
+    else gain += d;
+  }
+  loss /= period;
+  gain /= period;
+  let t = gain + loss;
+  out[first] = t > -EPSILON && t < EPSILON ? 0 : 100.0 * (gain / t);
+  const m = period - 1;
+  for (let i = first + 1; i < end; i++) {
+    const v = src[i]!;
+    const d = v - prevValue;
+    prevValue = v;
+    loss *= m;
+    gain *= m;
+    if (d < 0) loss -= d;
+    else gain += d;
+    loss /= period;
+    gain /= period;
+    t = gain + loss;
+    out[i] = t > -EPSILON && t < EPSILON ? 0 : 100.0 * (gain / t);
+  }
+}
+
+export function rsi(src: Float64Array, period: number): Float64Array {
+  const out = outputArray(src.length, period);
+  rsiInto(src, 0, src.length, period, out);
+  return out;
+}
+
+export interface RsiStateJSON {
+  kind: 'rsi';
+  period: number;
+  count: number;
+  prevValue: number | null;
+  gain: number | null;
+  loss: number | null;
+}
+
+const rsiStateSchema = z.object({
+  kind: z.literal('rsi'),
+  period: z.number().int().min(2),
+  count: z.number().int().min(0),
+  prevValue: jsonNumber,
+  gain: jsonNumber,
+  loss: jsonNumber,
+});
+
+/** O(1) streaming RSI, same bits as the batch kernel. */
+export class RsiState {
+  readonly period: number;
+  private count = 0;
+  private prevValue = NaN;
+  private gain = 0;
+  private loss = 0;
+
+  constructor(params: Partial<RsiParams> = {}) {
+    this.period = parseWith('rsi', rsiParams, params).period;
+  }
+
+  next(value: number): number {
+    const p = this.period;
+    const c = this.count++;
+    if (c === 0) {
+      this.prevValue = value;
+      return NaN;
+    }
+    const d = value - this.prevValue;
+    this.prevValue = value;
+    if (c > p) {
+      this.loss *= p - 1;
+      this.gain *= p - 1;
+    }
+    if (d < 0) this.loss -= d;
+    else this.gain += d;
+    if (c < p) return NaN;
+    this.loss /= p;
+    this.gain /= p;
+    const t = this.gain + this.loss;
+    return t > -EPSILON && t < EPSILON ? 0 : 100.0 * (this.gain / t);
+  }
+
+  toJSON(): RsiStateJSON {
+    return {
+      kind: 'rsi',
+      period: this.period,
+      count: this.count,
+      prevValue: toJsonNumber(this.prevValue),
+      gain: toJsonNumber(this.gain),
+      loss: toJsonNumber(this.loss),
+    };
+  }
+
+  static fromJSON(json: unknown): RsiState {
+    const s = parseState('rsi', rsiStateSchema, json);
+    const state = new RsiState({ period: s.period });
+    state.count = s.count;
+    state.prevValue = s.prevValue;
+    state.gain = s.gain;
+    state.loss = s.loss;
+    return state;
+  }
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { outputArray } from '../warmup.ts';
+import { parseState, parseWith } from '../params.ts';
+import { jsonNumber, toJsonNumber } from '../state-json.ts';
+import { trueRange } from './trange.ts';
+
+export const atrParams = z.object({ period: z.number().int().min(1).max(100_000).default(14) });
+export type AtrParams = z.output<typeof atrParams>;
+
+/**
+ * Average true range as TA-Lib: true range from bar 1, seeded by the SMA of the first `period`
+ * true ranges (first value at index `period`), then Wilder: (prev·(period−1) + tr) / period.
+ */
+export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+  const n = high.length;
+  const out = outputArray(n, period);
+  if (period >= n) return out;
+  let total = 0;
+  for (let i = 1; i <= period; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const pc = close[i - 1]!;
+    let g = h - l;
+    const v2 = Math.abs(pc - h);
+    if (v2 > g) g = v2;
+    const v3 = Math.abs(pc - l);
+    if (v3 > g) g = v3;
+    total += g;
+  }
+  let prev = total / period;
+  out[period] = prev;
+  const m = period - 1;
+  for (let i = period + 1; i < n; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const pc = close[i - 1]!;
+    let g = h - l;
+    const v2 = Math.abs(pc - h);
+    if (v2 > g) g = v2;
+    const v3 = Math.abs(pc - l);
+    if (v3 > g) g = v3;
+    prev = (prev * m + g) / period;
+    out[i] = prev;
+  }
+  return out;
+}
+
+export interface HlcCandle {
+  high: number;
+  low: number;
+  close: number;
+}
+
+export interface AtrStateJSON {
+  kind: 'atr';
+  period: number;
+  count: number;
+  prevClose: number | null;
+  total: number | null;
+  prev: number | null;
+}
+
+const atrStateSchema = z.object({
+  kind: z.literal('atr'),
+  period: z.number().int().min(1),
+  count: z.number().int().min(0),
+  prevClose: jsonNumber,
+  total: jsonNumber,
+  prev: jsonNumber,
+});
+
+/** O(1) streaming ATR over candles, same bits as the batch kernel. */
+export class AtrState {
+  readonly period: number;
+  private count = 0;
+  private prevClose = NaN;
+  private total = 0;
+  private prev = NaN;
+
+  constructor(params: Partial<AtrParams> = {}) {
+    this.period = parseWith('atr', atrParams, params).period;
+  }
+
+  next(candle: HlcCandle): number {
+    const p = this.period;
+    const c = this.count++;
+    const pc = this.prevClose;
+    this.prevClose = candle.close;
+    if (c === 0) return NaN;
+    const g = trueRange(candle.high, candle.low, pc);
+    if (c < p) {
+      this.total += g;
+      return NaN;
+    }
+    if (c === p) {
+      this.total += g;
+      this.prev = this.total / p;
+      return this.prev;
+    }
+    this.prev = (this.prev * (p - 1) + g) / p;
+    return this.prev;
+  }
+
+  toJSON(): AtrStateJSON {
+    return {
+      kind: 'atr',
+      period: this.period,
+      count: this.count,
+      prevClose: toJsonNumber(this.prevClose),
+      total: toJsonNumber(this.total),
+      prev: toJsonNumber(this.prev),
+    };
+  }
+
+  static fromJSON(json: unknown): AtrState {
+    const s = parseState('atr', atrStateSchema, json);
+    const state = new AtrState({ period: s.period });
+    state.count = s.count;
+    state.prevClose = s.prevClose;
+    state.total = s.total;
+    state.prev = s.prev;
+    return state;
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { outputArray } from '../warmup.ts';
+
+export const trangeParams = z.object({});
+
+/** max(high−low, |prevClose−high|, |prevClose−low|) in TA-Lib's comparison order. */
+export function trueRange(high: number, low: number, prevClose: number): number {
+  let greatest = high - low;
+  const v2 = Math.abs(prevClose - high);
+  if (v2 > greatest) greatest = v2;
+  const v3 = Math.abs(prevClose - low);
+  if (v3 > greatest) greatest = v3;
+  return greatest;
+}
+
+/** True range; like TA-Lib the first bar has no previous close, so index 0 is NaN (lookback 1). */
+export function trange(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
+  const n = high.length;
+  const out = outputArray(n, 1);
+  for (let i = 1; i < n; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const pc = close[i - 1]!;
+    let g = h - l;
+    const v2 = Math.abs(pc - h);
+    if (v2 > g) g = v2;
+    const v3 = Math.abs(pc - l);
+    if (v3 > g) g = v3;
+    out[i] = g;
+  }
+  return out;
+}
