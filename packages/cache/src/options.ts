@@ -1,0 +1,78 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { CacheConfigError } from './errors.ts';
+import { prefixSchema } from './keys.ts';
+import { ttlPatchSchema, type TtlEntry, type Interval } from './ttl.ts';
+
+export interface NodeAddress {
+  host: string;
+  port: number;
+}
+
+export interface CacheOptions {
+  nodes: NodeAddress[];
+  /** Key namespace, default 'wick'. */
+  prefix?: string;
+  /** Hard timeout per Valkey call, default 100 ms. */
+  requestTimeoutMs?: number;
+  /** TCP connect timeout for (re)connections, default 500 ms. */
+  connectTimeoutMs?: number;
+  /** Override of the TTL table (on top of WICK_CACHE_TTL from the env, on top of the defaults). */
+  ttl?: Partial<Record<Interval, Partial<TtlEntry>>>;
+  /** Fill lock lifetime: how long a dead holder blocks others at most. Default 5,000 ms. */
+  lockMs?: number;
+  /** How long a waiter waits for another process's fill before loading itself. Default 3,000 ms. */
+  lockWaitMs?: number;
+  breaker?: { failureThreshold?: number; openMs?: number };
+  /** glide's in-flight request cap for this client, default 5,000. */
+  inflightLimit?: number;
+  registry?: Registry;
+  logger?: Logger;
+  /** Read WICK_CACHE_TTL from here instead of process.env (tests). */
+  env?: Record<string, string | undefined>;
+}
+
+const nodeSchema = z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) });
+
+const schema = z.object({
+  nodes: z.array(nodeSchema).min(1).max(128),
+  prefix: prefixSchema.default('wick'),
+  requestTimeoutMs: z.number().int().min(5).max(60_000).default(100),
+  connectTimeoutMs: z.number().int().min(50).max(60_000).default(500),
+  ttl: ttlPatchSchema,
+  lockMs: z.number().int().min(50).max(600_000).default(5_000),
+  lockWaitMs: z.number().int().min(0).max(600_000).default(3_000),
+  breaker: z
+    .object({
+      failureThreshold: z.number().int().min(1).max(1_000).default(3),
+      openMs: z.number().int().min(10).max(600_000).default(500),
+    })
+    .default({ failureThreshold: 3, openMs: 500 }),
+  inflightLimit: z.number().int().min(10).max(1_000_000).default(5_000),
+});
+
+export type ResolvedOptions = z.infer<typeof schema> & Pick<CacheOptions, 'registry' | 'logger' | 'env'>;
+
+export function resolveOptions(o: CacheOptions): ResolvedOptions {
+  const { registry, logger, env, ...rest } = o;
+  const r = schema.safeParse(rest);
+  if (!r.success) throw new CacheConfigError(`invalid cache options: ${r.error.message}`);
+  return { ...r.data, registry, logger, env };
+}
+
+/** "127.0.0.1:7000, 127.0.0.1:7001" or "[::1]:7000" → node list. */
+export function parseNodes(list: string): NodeAddress[] {
+  const out: NodeAddress[] = [];
+  for (const raw of list.split(',')) {
+    const item = raw.trim();
+    if (!item) continue;
+    const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(item);
+    if (!m) throw new CacheConfigError(`invalid node "${item}", expected host:port`);
+    const r = nodeSchema.safeParse({ host: m[1] ?? m[2], port: Number(m[3]) });
+    if (!r.success) throw new CacheConfigError(`invalid node "${item}": ${r.error.message}`);
+    out.push(r.data);
+  }
+  if (!out.length) throw new CacheConfigError('no valkey nodes given');
+  return out;
+}
