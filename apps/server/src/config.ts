@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean));
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every setting the server reads from the environment, validated, with defaults for local use. */
+export const configSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(3000, 0, 65535),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('mysql://root@127.0.0.1:3306/wick'),
+  VALKEY_NODES: z.string().default('127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002'),
+  CACHE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('wick'),
+  INGEST_API_KEYS: list,
+  ADMIN_API_KEYS: list,
+  RATE_LIMIT: int(600),
+  RATE_LIMIT_WINDOW_MS: int(60_000, 1000),
+  SLOW_MS: int(1000, 1),
+  BUDGET_MS: int(5000, 1),
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
+});
+
+export type ServerConfig = z.infer<typeof configSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return { ...parsed.data, ...overrides };
+}

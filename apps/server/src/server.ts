@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { apiKeyFromHeaders, apiKeyId, appRouter, createApiMetrics, createContextFactory, createServices, type ApiMetrics } from '@wick/api';
+import { createCache, parseNodes, type WickCache } from '@wick/cache';
+import { createDatabase, type Database } from '@wick/db';
+import { createEngine, type Engine } from '@wick/engine';
+import { pino, type Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { ServerConfig } from './config.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  database: Database;
+  cache: WickCache;
+  engine: Engine;
+  metrics: ApiMetrics;
+  registry: Registry;
+  log: Logger;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pools. */
+  close(): Promise<void>;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const log = pino({ level: config.LOG_LEVEL, base: { service: 'wick' } });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const database = createDatabase({ url: config.DATABASE_URL });
+  const [cache, engine] = await Promise.all([
+    createCache({ nodes: parseNodes(config.VALKEY_NODES), prefix: config.CACHE_PREFIX, registry, logger: log }),
+    Promise.resolve(createEngine()),
+  ]);
+  const metrics = createApiMetrics(registry, { engine, database });
+  const apiConfig = {
+    ingestKeys: config.INGEST_API_KEYS,
+    adminKeys: config.ADMIN_API_KEYS,
+    rateLimit: { limit: config.RATE_LIMIT, windowMs: config.RATE_LIMIT_WINDOW_MS },
+    slowMs: config.SLOW_MS,
+    budgetMs: config.BUDGET_MS,
+  };
+  const services = createServices({ database, cache, engine, metrics, budgetMs: config.BUDGET_MS });
+  const contextFor = createContextFactory({ services, config: apiConfig, log, metrics });
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: ({ req }) => {
+      const apiKey = apiKeyFromHeaders(req.headers);
+      return contextFor({ ip: req.socket.remoteAddress ?? 'unknown', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null });
+    },
+    responseMeta({ errors }) {
+      const limited = errors.find((e) => e.code === 'TOO_MANY_REQUESTS');
+      const retryAfterMs = (limited?.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+      return retryAfterMs ? { headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } } : {};
+    },
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'unhandled procedure error');
+    },
+  });
+
+  const routes: Record<string, Route> = {
+    '/metrics': async (_req, res) => {
+      const body = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(body);
+    },
+    '/health': async (_req, res) => {
+      const report = await services.health.check();
+      sendJson(res, report.ok ? 200 : 503, report);
+    },
+  };
+
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+    const url = new URL(req.url ?? '/', 'http://wick.local');
+    if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
+    const route = req.method === 'GET' ? routes[url.pathname] : undefined;
+    if (!route) return sendJson(res, 404, { error: `No route ${req.method} ${url.pathname}; tRPC lives under /trpc/` });
+    Promise.resolve(route(req, res, url)).catch((err: unknown) => {
+      log.error({ err, path: url.pathname }, 'route failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; it has been logged.' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.HOST}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      server.closeAllConnections();
+      await stopped;
+      await Promise.allSettled([engine.close(), cache.close(), database.close()]);
+    })());
+
+  return { url, port, server, database, cache, engine, metrics, registry, log, close };
+}

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { ApiMetrics } from './metrics.ts';
+import type { Services } from './services/index.ts';
+
+export interface ApiConfig {
+  /** Keys allowed to call candles.ingest (admin keys may too). */
+  ingestKeys: string[];
+  /** Keys allowed to call cache.invalidate / cache.clear. */
+  adminKeys: string[];
+  /** Requests per window per API key (or per IP without one); 0 turns limiting off. */
+  rateLimit: { limit: number; windowMs: number };
+  /** Calls slower than this are logged with their cache outcomes. */
+  slowMs: number;
+  /** Wall-clock budget of one compute, and of a whole indicators.batch. */
+  budgetMs: number;
+}
+
+export interface RequestInfo {
+  ip: string;
+  apiKey: string | null;
+  /** A hash of apiKey, safe for rate-limit keys and logs. */
+  apiKeyId: string | null;
+}
+
+/** What a request's cache lookups came to; the slow-call log reports it. */
+export interface CacheOutcomes {
+  hit: number;
+  miss: number;
+  stale: number;
+  bypass: number;
+}
+
+export interface Context {
+  services: Services;
+  config: ApiConfig;
+  request: RequestInfo;
+  log: Logger;
+  metrics: ApiMetrics;
+  cacheOutcomes: CacheOutcomes;
+}

@@ -1,0 +1,70 @@
+import { TRPCError } from '@trpc/server';
+import { DbUnavailableError, UnknownSymbolError } from '@wick/db';
+import { EngineError, EngineOverloadedError, EngineTimeoutError } from '@wick/engine';
+import { IndicatorError } from '@wick/indicators';
+
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`Rate limit reached: retry in ${Math.ceil(retryAfterMs / 1000)} s (retryAfterMs in the error data).`);
+    this.name = 'RateLimitedError';
+  }
+}
+
+export class BudgetExceededError extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`The request did not finish within its ${budgetMs} ms budget; ask for fewer candles or fewer items.`);
+    this.name = 'BudgetExceededError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** One place that decides which tRPC code a failure becomes; unknown failures never leak details. */
+export function toTRPCError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) {
+    // tRPC wraps resolver errors as INTERNAL_SERVER_ERROR with the original as cause.
+    if (err.code === 'INTERNAL_SERVER_ERROR' && err.cause && !(err.cause instanceof TRPCError)) {
+      const mapped = toTRPCError(err.cause);
+      return mapped.code === 'INTERNAL_SERVER_ERROR' ? err : mapped;
+    }
+    return err;
+  }
+  const code = codeOf(err);
+  if (code === 'INTERNAL_SERVER_ERROR') {
+    return new TRPCError({ code, message: 'Internal error; it has been logged.', cause: err });
+  }
+  return new TRPCError({ code, message: (err as Error).message, cause: err as Error });
+}
+
+/** Engine failures by their stable code; WORKER_FAILED and anything new stay internal. */
+const ENGINE_CODES: Record<string, TRPCError['code']> = {
+  ABORTED: 'TIMEOUT',
+  INVALID_PARAMS: 'BAD_REQUEST',
+  NOT_ENOUGH_DATA: 'BAD_REQUEST',
+  UNKNOWN_INDICATOR: 'BAD_REQUEST',
+  INVALID_INPUT: 'BAD_REQUEST',
+  CLOSED: 'SERVICE_UNAVAILABLE',
+};
+
+function codeOf(err: unknown): TRPCError['code'] {
+  if (err instanceof RateLimitedError) return 'TOO_MANY_REQUESTS';
+  if (err instanceof BudgetExceededError) return 'TIMEOUT';
+  if (err instanceof NotFoundError || err instanceof UnknownSymbolError) return 'NOT_FOUND';
+  if (err instanceof IndicatorError) return 'BAD_REQUEST';
+  if (err instanceof EngineOverloadedError) return 'TOO_MANY_REQUESTS';
+  if (err instanceof EngineTimeoutError) return 'TIMEOUT';
+  if (err instanceof EngineError) return ENGINE_CODES[err.code] ?? 'INTERNAL_SERVER_ERROR';
+  if (err instanceof DbUnavailableError) return 'SERVICE_UNAVAILABLE';
+  return 'INTERNAL_SERVER_ERROR';
+}
+
+/** The code and message a per-item failure carries inside a batch answer. */
+export function describeError(err: unknown): { code: TRPCError['code']; message: string } {
+  const mapped = toTRPCError(err);
+  return { code: mapped.code, message: mapped.message };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+export const INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+
+/** Epoch milliseconds between 2009 and 2100: anything else is a unit mistake (seconds, µs). */
+export const epochMs = z
+  .number()
+  .int('must be a whole number of milliseconds')
+  .min(Date.UTC(2009, 0, 1), 'must be epoch milliseconds after 2009-01-01')
+  .max(Date.UTC(2100, 0, 1), 'must be epoch milliseconds before 2100-01-01');
+
+export const symbolName = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{2,20}$/, 'must be 2–20 letters or digits, e.g. BTCUSDT');
+
+export const interval = z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` });
+
+export const MAX_CANDLES = 5000;
+
+/** A window of candles: the last `limit` up to `to` (default now), or the first `limit` from `from`. */
+export const candleWindow = {
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  limit: z.number().int().min(1).max(MAX_CANDLES).default(500),
+};
+
+export const seriesWindow = z
+  .object({ symbol: symbolName, interval, ...candleWindow })
+  .refine((w) => w.from === undefined || w.to === undefined || w.from <= w.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+export type SeriesWindow = z.infer<typeof seriesWindow>;
+
+/** Indicator params: a flat object of numbers/strings/booleans, validated against the registry later. */
+export const indicatorParams = z
+  .record(z.string().max(32), z.union([z.number(), z.string().max(64), z.boolean()]))
+  .refine((p) => Object.keys(p).length <= 16, 'at most 16 params')
+  .default({});
+
+export const indicatorRequest = z
+  .object({
+    symbol: symbolName,
+    interval,
+    indicator: z.string().trim().toLowerCase().regex(/^[a-z0-9_]{1,32}$/, 'must be an indicator name from indicators.catalog'),
+    params: indicatorParams,
+    ...candleWindow,
+  })
+  .refine((w) => w.from === undefined || w.to === undefined || w.from <= w.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+export type IndicatorRequest = z.infer<typeof indicatorRequest>;

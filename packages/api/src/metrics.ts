@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Summary, type Registry } from 'prom-client';
+import type { Database } from '@wick/db';
+import type { Engine } from '@wick/engine';
+
+export interface ApiMetrics {
+  observeRequest(procedure: string, outcome: string, durationMs: number): void;
+  countCandleLoad(source: 'db'): void;
+  /** Candle loads that reached the database since start (tests and the stampede bench read it). */
+  readonly candleDbLoads: number;
+}
+
+/** Request timing, engine pool and DB pool metrics, registered on the server's registry. */
+export function createApiMetrics(registry: Registry, sources: { engine: Engine; database: Database }): ApiMetrics {
+  const duration = new Histogram({
+    name: 'wick_request_duration_seconds',
+    help: 'tRPC procedure duration by procedure and outcome',
+    labelNames: ['procedure', 'outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const quantiles = new Summary({
+    name: 'wick_request_duration_quantiles_seconds',
+    help: 'tRPC procedure duration p50/p95/p99 over the last 5 minutes',
+    labelNames: ['procedure'],
+    percentiles: [0.5, 0.95, 0.99],
+    maxAgeSeconds: 300,
+    ageBuckets: 5,
+    registers: [registry],
+  });
+  const candleLoads = new Counter({
+    name: 'wick_candle_db_loads_total',
+    help: 'Candle windows read from the database (cache misses that reached MySQL)',
+    registers: [registry],
+  });
+  const engine = sources.engine;
+  new Gauge({
+    name: 'wick_engine_utilization',
+    help: 'Share of engine worker time spent computing',
+    registers: [registry],
+    collect() {
+      this.set(engine.stats().utilization);
+    },
+  });
+  new Gauge({
+    name: 'wick_engine_queue_size',
+    help: 'Tasks waiting for an engine worker',
+    registers: [registry],
+    collect() {
+      this.set(engine.stats().queueSize);
+    },
+  });
+  new Gauge({
+    name: 'wick_engine_threads',
+    help: 'Engine worker threads',
+    registers: [registry],
+    collect() {
+      this.set(engine.stats().threads);
+    },
+  });
+  const database = sources.database;
+  new Gauge({
+    name: 'wick_db_pool_connections',
+    help: 'MySQL pool connections by state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const s = database.poolStats();
+      this.set({ state: 'in_use' }, s.inUse);
+      this.set({ state: 'idle' }, s.idle);
+      this.set({ state: 'queued' }, s.queued);
+    },
+  });
+
+  let dbLoads = 0;
+  return {
+    observeRequest(procedure, outcome, durationMs) {
+      duration.observe({ procedure, outcome }, durationMs / 1000);
+      quantiles.observe({ procedure }, durationMs / 1000);
+    },
+    countCandleLoad() {
+      dbLoads += 1;
+      candleLoads.inc();
+    },
+    get candleDbLoads() {
+      return dbLoads;
+    },
+  };
+}

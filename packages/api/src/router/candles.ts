@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { epochMs, interval, seriesWindow, symbolName } from '../inputs.ts';
+import { ingestProcedure, publicProcedure, router } from '../trpc.ts';
+
+const price = z.number().finite().positive().max(1e12);
+const candle = z
+  .object({
+    time: epochMs,
+    open: price,
+    high: price,
+    low: price,
+    close: price,
+    volume: z.number().finite().min(0).max(1e15),
+    quoteVolume: z.number().finite().min(0).max(1e18).optional(),
+    trades: z.number().int().min(0).max(1e12).optional(),
+  })
+  .refine((c) => c.low <= Math.min(c.open, c.close) && c.high >= Math.max(c.open, c.close), {
+    message: 'needs low ≤ open, close ≤ high',
+  });
+
+const toArray = (a: Float64Array) => Array.from(a);
+
+export const candlesRouter = router({
+  range: publicProcedure.input(seriesWindow).query(async ({ ctx, input }) => {
+    const series = { symbol: input.symbol, interval: input.interval };
+    const load = await ctx.services.candles.load(series, input, 0, ctx.cacheOutcomes);
+    const c = load.columns;
+    const s = load.skip;
+    return {
+      ...series,
+      candles: {
+        time: toArray(c.time.subarray(s)),
+        open: toArray(c.open.subarray(s)),
+        high: toArray(c.high.subarray(s)),
+        low: toArray(c.low.subarray(s)),
+        close: toArray(c.close.subarray(s)),
+        volume: toArray(c.volume.subarray(s)),
+      },
+      cache: { status: load.status, ageMs: load.ageMs },
+    };
+  }),
+
+  ingest: ingestProcedure
+    .input(
+      z.object({
+        symbol: symbolName,
+        interval,
+        candles: z
+          .array(candle)
+          .min(1)
+          .max(5000)
+          .refine((cs) => new Set(cs.map((c) => c.time)).size === cs.length, 'candle times must be unique'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { affected } = await ctx.services.candles.ingest({ symbol: input.symbol, interval: input.interval }, input.candles);
+      return { symbol: input.symbol, interval: input.interval, received: input.candles.length, affected };
+    }),
+});

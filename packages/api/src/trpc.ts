@@ -1,0 +1,84 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import type { Context } from './context.ts';
+import { RateLimitedError, toTRPCError } from './errors.ts';
+import { keysEqual } from './auth.ts';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    const retryAfterMs = error.cause instanceof RateLimitedError ? error.cause.retryAfterMs : undefined;
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      // tRPC's own message for a zod failure is the raw issue JSON; say it in words with the field paths.
+      message: zod ? describeZodError(zod) : shape.message,
+      data: {
+        ...data,
+        fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
+        issues: zod ? zod.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined,
+        retryAfterMs,
+      },
+    };
+  },
+});
+
+function describeZodError(error: ZodError): string {
+  const parts = error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`);
+  return `Invalid input — ${parts.join('; ')}${error.issues.length > 5 ? ` (+${error.issues.length - 5} more)` : ''}`;
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Times every call, maps domain errors to tRPC codes, logs slow calls with their cache outcomes. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const durationMs = performance.now() - started;
+  let outcome = 'ok';
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause ?? result.error);
+    outcome = mapped.code;
+    ctx.metrics.observeRequest(path, outcome, durationMs);
+    if (mapped !== result.error) throw mapped;
+    return result;
+  }
+  ctx.metrics.observeRequest(path, outcome, durationMs);
+  if (durationMs > ctx.config.slowMs) {
+    ctx.log.warn({ path, type, durationMs: Math.round(durationMs), cache: ctx.cacheOutcomes }, 'slow call');
+  }
+  return result;
+});
+
+/** Sliding-window limit per API key, else per client IP; the window lives in Valkey. */
+const rateLimited = t.middleware(async ({ ctx, next }) => {
+  const { limit, windowMs } = ctx.config.rateLimit;
+  if (limit > 0) {
+    const id = ctx.request.apiKey ? `key:${ctx.request.apiKeyId}` : `ip:${ctx.request.ip}`;
+    const verdict = await ctx.services.rateLimit(id, limit, windowMs);
+    if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterMs);
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(observed).use(rateLimited);
+
+function requireKey(kind: 'ingest' | 'admin') {
+  return t.middleware(({ ctx, next }) => {
+    const keys = kind === 'admin' ? ctx.config.adminKeys : [...ctx.config.ingestKeys, ...ctx.config.adminKeys];
+    const given = ctx.request.apiKey;
+    if (!given || !keys.some((k) => keysEqual(k, given))) {
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: `This procedure needs an ${kind} API key: send it as "Authorization: Bearer <key>" or "x-api-key".`,
+      });
+    }
+    return next();
+  });
+}
+
+export const ingestProcedure = publicProcedure.use(requireKey('ingest'));
+export const adminProcedure = publicProcedure.use(requireKey('admin'));
