@@ -37,7 +37,7 @@ export const DEFAULT_TTL: Readonly<TtlTable> = {
 
 const seconds = z.number().int().min(1).max(30 * 86_400);
 const entryPatch = z.object({ historical: seconds.optional(), recent: seconds.optional() }).strict();
-export const ttlPatchSchema = z.record(intervalSchema, entryPatch).optional();
+export const ttlPatchSchema = z.partialRecord(intervalSchema, entryPatch).optional();
 export type TtlPatch = Partial<Record<Interval, Partial<TtlEntry>>>;
 
 export function mergeTtl(base: Readonly<TtlTable>, ...patches: (TtlPatch | undefined)[]): TtlTable {
