@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { z } from 'zod';
@@ -67,16 +68,18 @@ function resolveSettings(options: DbOptions): Settings {
   return parsed.data;
 }
 
-// LOAD DATA LOCAL lets the *server* name the file to send; only files this process registered
-// for its own LOAD DATA statement may be read.
-const allowedInfiles = new Set<string>();
-export function allowInfile(path: string): () => void {
-  allowedInfiles.add(path);
-  return () => allowedInfiles.delete(path);
+// LOAD DATA LOCAL lets the *server* name the file to send; only names this process registered
+// for its own LOAD DATA statement are answered (a file, or a generated stream).
+type InfileSource = () => Readable;
+const allowedInfiles = new Map<string, InfileSource>();
+export function allowInfile(name: string, source: InfileSource = () => createReadStream(name)): () => void {
+  allowedInfiles.set(name, source);
+  return () => allowedInfiles.delete(name);
 }
-function infileStreamFactory(path: string) {
-  if (!allowedInfiles.has(path)) throw new DbError(`server asked for unregistered local file ${path}`);
-  return createReadStream(path);
+function infileStreamFactory(name: string): Readable {
+  const source = allowedInfiles.get(name);
+  if (!source) throw new DbError(`server asked for unregistered local file ${name}`);
+  return source();
 }
 
 /** Internal per-Database state that is not part of the public face. */

@@ -42,3 +42,12 @@ export {
   UnknownSymbolError,
 } from './errors.ts';
 export { createTestDatabase, urlForDatabase, type TestDatabase } from './test-database.ts';
+export {
+  seed,
+  dataChecksum,
+  DEFAULT_SEED_START,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedReport,
+} from './seed/seed.ts';
+export type { LoadMethod } from './seed/bulk-load.ts';
