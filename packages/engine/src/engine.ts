@@ -137,7 +137,8 @@ export function createEngineWithWorker(options: EngineOptions | undefined, worke
     const timeoutMs = call?.timeoutMs ?? opts.taskTimeoutMs;
     checkTimeout(timeoutMs);
 
-    if (seriesLength(columns) <= opts.inlineMaxCandles) {
+    // Work ≈ candles × indicators: a batch of several is worth a round trip sooner than one.
+    if (seriesLength(columns) * items.length <= opts.inlineMaxCandles) {
       counters.inlineRuns++;
       return { results: runItems(columns, items), inline: true };
     }

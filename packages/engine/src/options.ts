@@ -9,19 +9,21 @@ export interface EngineOptions {
   maxQueue?: number;
   /** Budget per task, queue wait included (env WICK_ENGINE_TASK_TIMEOUT_MS). */
   taskTimeoutMs?: number;
-  /** Series of at most this many candles are computed on the calling thread (env WICK_ENGINE_INLINE_MAX_CANDLES). */
+  /** Work of at most this many candles × indicators runs on the calling thread (env WICK_ENGINE_INLINE_MAX_CANDLES). */
   inlineMaxCandles?: number;
 }
 
 export type ResolvedOptions = Required<EngineOptions>;
 
 /**
- * Measured by bench/pool.bench.ts on the 2-core box: one awaited round trip to a worker costs
- * ~60–100 µs (structured clone of the task + postMessage + wake-up, both ways); RSI inline costs
- * ~4 ns per candle, so below ~4,000 candles the round trip costs more than the math and a worker
- * only pays off for keeping the event loop free. 2,000 keeps the inline block under ~10 µs for
- * the cheap kernels and under ~0.1 ms for the heaviest (ichimoku, adx), which is less than the
- * event-loop cost of the round trip itself.
+ * From bench/pool.bench.ts on the 2-core box (section 3): a pool task costs the MAIN thread
+ * ~90–150 µs of CPU (param validation, detaching columns, postMessage, reply handling) however
+ * long the series, and never returns sooner than inline on an idle box. Inline costs the whole
+ * kernel: at 2,000 candles ~15 µs (sma), ~25 µs (rsi), ~35–60 µs (atr, bbands, adx), ~250 µs
+ * (ichimoku); the pool becomes cheaper for the main thread near 8,000 candles for atr/bbands/adx,
+ * ~32,000 for sma/rsi, ~2,000 for ichimoku. 2,000 keeps every common chart request (the standard
+ * one is RSI over 1,000 candles) on the calling thread with no round trip, while no inline run
+ * blocks the event loop for more than ~0.25 ms. Compared against candles × items (computeMany).
  */
 export const DEFAULT_INLINE_MAX_CANDLES = 2_000;
 

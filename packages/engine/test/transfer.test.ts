@@ -69,4 +69,17 @@ describe('columns cross to the worker by transfer', () => {
     expect(res.inline).toBe(true);
     expect(cols.close.length).toBe(500);
   });
+
+  it('weighs a batch by candles × items when choosing inline', async () => {
+    const one = randomCandles(600);
+    await engine.computeMany(one, [{ indicator: 'sma', params: {} }]);
+    expect(one.close.length).toBe(600); // 600 ≤ 1,000: inline, untouched
+    const two = randomCandles(600);
+    const results = await engine.computeMany(two, [
+      { indicator: 'sma', params: {} },
+      { indicator: 'ema', params: {} },
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(two.close.byteLength).toBe(0); // 1,200 > 1,000: sent to a worker
+  });
 });
