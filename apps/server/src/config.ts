@@ -22,6 +22,12 @@ export const configSchema = z.object({
   SLOW_MS: int(1000, 1),
   BUDGET_MS: int(5000, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  /**
+   * Signs liquidation cursors. Every process serving one URL needs the same value, so it is a
+   * fixed dev default, not random per process: SET IT in production (a known key lets anyone
+   * forge cursors; they still only select rows the filters allow).
+   */
+  CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').default('wick-dev-cursor-secret-change-me'),
 });
 
 export type ServerConfig = z.infer<typeof configSchema>;

@@ -48,8 +48,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     rateLimit: { limit: config.RATE_LIMIT, windowMs: config.RATE_LIMIT_WINDOW_MS },
     slowMs: config.SLOW_MS,
     budgetMs: config.BUDGET_MS,
+    cursorSecret: config.CURSOR_SECRET,
   };
-  const services = createServices({ database, cache, engine, metrics, budgetMs: config.BUDGET_MS });
+  const services = createServices({ database, cache, engine, metrics, budgetMs: config.BUDGET_MS, cursorSecret: config.CURSOR_SECRET });
   const contextFor = createContextFactory({ services, config: apiConfig, log, metrics });
 
   const trpc = createHTTPHandler({

@@ -13,6 +13,8 @@ export interface ApiConfig {
   slowMs: number;
   /** Wall-clock budget of one compute, and of a whole indicators.batch. */
   budgetMs: number;
+  /** HMAC key of liquidation cursors: the same on every server process behind one URL. */
+  cursorSecret: string;
 }
 
 export interface RequestInfo {

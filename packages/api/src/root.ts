@@ -1,7 +1,9 @@
 import { cacheRouter } from './router/cache.ts';
 import { candlesRouter } from './router/candles.ts';
+import { dashboardRouter } from './router/dashboard.ts';
 import { healthProcedure } from './router/health.ts';
 import { indicatorsRouter } from './router/indicators.ts';
+import { liquidationsRouter } from './router/liquidations.ts';
 import { symbolsRouter } from './router/symbols.ts';
 import { publicProcedure, router } from './trpc.ts';
 
@@ -12,6 +14,8 @@ export const appRouter = router({
   symbols: symbolsRouter,
   candles: candlesRouter,
   indicators: indicatorsRouter,
+  liquidations: liquidationsRouter,
+  dashboard: dashboardRouter,
   cache: cacheRouter,
   health: healthProcedure,
   /** No-op procedures: the tRPC ceiling (tiny answer) and floor (1,000 numbers) on this machine. */

@@ -40,7 +40,7 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const durationMs = performance.now() - started;
   let outcome = 'ok';
   if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
+    const mapped = toTRPCError(result.error);
     outcome = mapped.code;
     ctx.metrics.observeRequest(path, outcome, durationMs);
     if (mapped !== result.error) throw mapped;

@@ -1,0 +1,61 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { InvalidCursorError } from '../cursor.ts';
+import { epochMs, symbolName } from '../inputs.ts';
+import { BUCKETS, MAX_PAGE, TooManyBucketsError } from '../services/liquidations.ts';
+import { publicProcedure, router } from '../trpc.ts';
+
+export const side = z.enum(['BUY', 'SELL'], { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' });
+export const minUsd = z.number().finite().min(0, 'must be ≥ 0').max(1e15, 'must be ≤ 1e15');
+
+const filterFields = {
+  symbol: symbolName.optional(),
+  side: side.optional(),
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  minUsd: minUsd.optional(),
+};
+
+const fromBeforeTo = (f: { from?: number | undefined; to?: number | undefined }) => f.from === undefined || f.to === undefined || f.from <= f.to;
+const fromBeforeToIssue = { message: 'from must not be after to', path: ['from'] };
+
+/** The filters every liquidation read shares (list, export, HTTP export). */
+export const liquidationFilter = z.object(filterFields).refine(fromBeforeTo, fromBeforeToIssue);
+
+export const listInput = z
+  .object({
+    ...filterFields,
+    cursor: z.string().max(256).optional(),
+    limit: z.number().int().min(1).max(MAX_PAGE, `must be ≤ ${MAX_PAGE}`).default(100),
+  })
+  .refine(fromBeforeTo, fromBeforeToIssue);
+
+export const summaryInput = z
+  .object({
+    symbol: symbolName.optional(),
+    bucket: z.enum(BUCKETS, { error: `must be one of ${BUCKETS.join(', ')}` }),
+    from: epochMs,
+    to: epochMs,
+  })
+  .refine(fromBeforeTo, fromBeforeToIssue);
+
+/** Input problems found past zod (a cursor, a bucket count) are the caller's to fix: BAD_REQUEST. */
+function asBadRequest(err: unknown): never {
+  if (err instanceof InvalidCursorError || err instanceof TooManyBucketsError) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: err.message, cause: err });
+  }
+  throw err;
+}
+
+export const liquidationsRouter = router({
+  list: publicProcedure.input(listInput).query(({ ctx, input }) => ctx.services.liquidations.list(input).catch(asBadRequest)),
+
+  summary: publicProcedure
+    .input(summaryInput)
+    .query(({ ctx, input }) => ctx.services.liquidations.summary(input, ctx.cacheOutcomes).catch(asBadRequest)),
+
+  /** Streamed over httpBatchStreamLink: chunks of up to 1,000 rows, newest first. */
+  export: publicProcedure.input(liquidationFilter).query(async function* ({ ctx, input, signal }) {
+    yield* ctx.services.liquidations.exportRows(input, signal ? { signal } : {});
+  }),
+});

@@ -1,0 +1,184 @@
+import { jsonCodec, type CacheStatus, type WickCache } from '@wick/cache';
+import {
+  listLiquidations,
+  streamLiquidationsRaw,
+  summarizeLiquidations,
+  type Database,
+  type LiquidationBucket,
+  type LiquidationFilter,
+  type LiquidationRow,
+  type LiquidationTuple,
+} from '@wick/db';
+import type { CacheOutcomes } from '../context.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+
+export const BUCKETS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+export const BUCKET_MS: Record<Bucket, number> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
+};
+export const MAX_SUMMARY_BUCKETS = 2000;
+export const MAX_PAGE = 1000;
+/** Rows per chunk of liquidations.export. */
+export const EXPORT_CHUNK = 1000;
+
+/** A summary whose range ended this long ago is final (late imports aside): cache it long. */
+const SETTLED_AFTER_MS = 5 * 60_000;
+const PAST_TTL_S = 3600;
+const RECENT_TTL_S = 10;
+
+export class TooManyBucketsError extends Error {
+  constructor(
+    readonly count: number,
+    readonly suggestion: Bucket | null,
+  ) {
+    super(
+      `The range spans ${count} buckets; at most ${MAX_SUMMARY_BUCKETS} per summary. ` +
+        (suggestion ? `Use bucket "${suggestion}" or a shorter range.` : 'Use a shorter range.'),
+    );
+    this.name = 'TooManyBucketsError';
+  }
+}
+
+export interface ListQuery extends LiquidationFilter {
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface LiquidationPage {
+  rows: LiquidationRow[];
+  nextCursor: string | null;
+}
+
+export interface SummaryQuery {
+  symbol?: string | undefined;
+  bucket: Bucket;
+  from: number;
+  to: number;
+}
+
+export interface LiquidationSummary {
+  symbol: string | null;
+  bucket: Bucket;
+  from: number;
+  to: number;
+  buckets: LiquidationBucket[];
+  totals: { longUsd: number; shortUsd: number; longCount: number; shortCount: number };
+  cache: { status: CacheStatus; ageMs: number };
+}
+
+export function bucketCount(bucket: Bucket, from: number, to: number): number {
+  const ms = BUCKET_MS[bucket];
+  return Math.floor(to / ms) - Math.floor(from / ms) + 1;
+}
+
+/** The finest bucket that fits `from..to` in MAX_SUMMARY_BUCKETS, no finer than `atLeast`. */
+export function fittingBucket(from: number, to: number, atLeast: Bucket = '1m'): Bucket | null {
+  for (const b of BUCKETS.slice(BUCKETS.indexOf(atLeast))) {
+    if (bucketCount(b, from, to) <= MAX_SUMMARY_BUCKETS) return b;
+  }
+  return null;
+}
+
+/** Drops undefined fields: the db layer and the cursor fingerprint see one shape per filter set. */
+export function normalizeFilter(f: LiquidationFilter): LiquidationFilter {
+  const out: LiquidationFilter = {};
+  if (f.symbol !== undefined) out.symbol = f.symbol;
+  if (f.side !== undefined) out.side = f.side;
+  if (f.from !== undefined) out.from = f.from;
+  if (f.to !== undefined) out.to = f.to;
+  if (f.minUsd !== undefined) out.minUsd = f.minUsd;
+  return out;
+}
+
+export function tupleToRow(t: LiquidationTuple): LiquidationRow {
+  return {
+    id: t[0],
+    symbol: t[1],
+    side: t[2],
+    orderType: t[3],
+    timeInForce: t[4],
+    originalQuantity: t[5],
+    price: t[6],
+    averagePrice: t[7],
+    orderStatus: t[8],
+    lastFillQuantity: t[9],
+    accumulatedFillQuantity: t[10],
+    orderTradeTime: t[11],
+    usd: t[12],
+  };
+}
+
+/** Liquidation pages, summaries and exports; every query goes through @wick/db. */
+export class LiquidationService {
+  constructor(private readonly deps: { database: Database; cache: WickCache; cursorSecret: string }) {}
+
+  async list(q: ListQuery): Promise<LiquidationPage> {
+    const { cursor, limit, ...rest } = q;
+    const filter = normalizeFilter(rest);
+    const after = cursor === undefined ? undefined : decodeCursor(this.deps.cursorSecret, cursor, filter);
+    const page = await listLiquidations(this.deps.database, { ...filter, ...(after ? { after } : {}), limit });
+    return {
+      rows: page.rows,
+      nextCursor: page.next ? encodeCursor(this.deps.cursorSecret, page.next, filter) : null,
+    };
+  }
+
+  async summary(q: SummaryQuery, outcomes?: CacheOutcomes): Promise<LiquidationSummary> {
+    const count = bucketCount(q.bucket, q.from, q.to);
+    if (count > MAX_SUMMARY_BUCKETS) throw new TooManyBucketsError(count, fittingBucket(q.from, q.to, q.bucket));
+    const settled = q.to < Date.now() - SETTLED_AFTER_MS;
+    const id = `${q.symbol ?? 'ALL'}.${q.bucket}.${q.from}.${q.to}`;
+    const cached = await this.deps.cache.getOrLoad(
+      { kind: 'global', namespace: 'liq-summary', id },
+      () =>
+        summarizeLiquidations(this.deps.database, {
+          ...(q.symbol !== undefined ? { symbol: q.symbol } : {}),
+          from: q.from,
+          to: q.to,
+          bucketMs: BUCKET_MS[q.bucket],
+        }),
+      { codec: jsonCodec<LiquidationBucket[]>(), ttlSeconds: settled ? PAST_TTL_S : RECENT_TTL_S },
+    );
+    if (outcomes) outcomes[cached.status] += 1;
+    const totals = { longUsd: 0, shortUsd: 0, longCount: 0, shortCount: 0 };
+    for (const b of cached.value) {
+      totals.longUsd += b.longUsd;
+      totals.shortUsd += b.shortUsd;
+      totals.longCount += b.longCount;
+      totals.shortCount += b.shortCount;
+    }
+    return {
+      symbol: q.symbol ?? null,
+      bucket: q.bucket,
+      from: q.from,
+      to: q.to,
+      buckets: cached.value,
+      totals,
+      cache: { status: cached.status, ageMs: cached.ageMs },
+    };
+  }
+
+  /**
+   * Every matching row as tuples in LIQUIDATION_COLUMNS order, in batches, from one streamed
+   * query. Stopping early (break, return, abort) kills the query and frees its connection.
+   */
+  streamTuples(filter: LiquidationFilter, opts: { signal?: AbortSignal; batchSize?: number } = {}): AsyncGenerator<LiquidationTuple[], void, undefined> {
+    return streamLiquidationsRaw(this.deps.database, normalizeFilter(filter), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      batchSize: opts.batchSize ?? EXPORT_CHUNK,
+    });
+  }
+
+  /** The export as chunks of row objects (what liquidations.export streams to tRPC clients). */
+  async *exportRows(filter: LiquidationFilter, opts: { signal?: AbortSignal } = {}): AsyncGenerator<LiquidationRow[], void, undefined> {
+    for await (const batch of this.streamTuples(filter, { ...opts, batchSize: EXPORT_CHUNK })) {
+      yield batch.map(tupleToRow);
+    }
+  }
+}
