@@ -51,3 +51,4 @@ export {
   type SeedReport,
 } from './seed/seed.ts';
 export type { LoadMethod } from './seed/bulk-load.ts';
+export { importCsv, type ImportOptions, type ImportReport } from './import/import-csv.ts';

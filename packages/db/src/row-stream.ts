@@ -105,8 +105,17 @@ export async function* streamBatches(
     } else {
       const threadId = conn.threadId;
       pooled.destroy();
-      // Best effort: stop the server-side work now rather than at its next failed write.
-      if (threadId !== null && !f) database.pool.query(`KILL QUERY ${Number(threadId)}`).catch(() => undefined);
+      // Stop the server-side work now rather than at its next failed write. The destroyed
+      // connection freed a slot, so this rarely waits; bounded anyway, and best effort.
+      if (threadId !== null && !f) {
+        const kill = database.pool.query(`KILL QUERY ${Number(threadId)}`).then(
+          () => undefined,
+          () => undefined,
+        );
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([kill, new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+        clearTimeout(timer);
+      }
     }
   }
 }

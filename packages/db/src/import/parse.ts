@@ -1,0 +1,103 @@
+import { INTERVAL_MS, type Interval } from '../intervals.ts';
+
+/** Thrown by the row parsers; the importer adds file and line. */
+export class RowError extends Error {}
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/** An exact decimal string that fits DECIMAL(intDigits + 10, 10) without rounding. */
+export function decimalField(name: string, raw: string | undefined, intDigits: number): string {
+  if (raw === undefined || raw === '') throw new RowError(`${name} is missing`);
+  const m = DECIMAL.exec(raw);
+  if (!m) throw new RowError(`${name} is not a non-negative decimal: ${JSON.stringify(raw)}`);
+  const int = m[1]!.replace(/^0+(?=\d)/, '');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (int.length > intDigits) throw new RowError(`${name} ${raw} has more than ${intDigits} integer digits`);
+  if (frac.length > 10) throw new RowError(`${name} ${raw} has more than 10 decimals`);
+  return frac === '' ? int : `${int}.${frac}`;
+}
+
+export function msField(name: string, raw: string | undefined): number {
+  if (raw === undefined || !/^\d{1,16}$/.test(raw)) throw new RowError(`${name} is not a timestamp: ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  // Binance moved some files to microseconds (2025); 16-digit stamps are µs.
+  return raw.length === 16 ? Math.floor(n / 1000) : n;
+}
+
+function intField(name: string, raw: string | undefined): number {
+  if (raw === undefined || !/^\d{1,10}$/.test(raw)) throw new RowError(`${name} is not a count: ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+export type KlineRow = [
+  openTime: number,
+  open: string,
+  high: string,
+  low: string,
+  close: string,
+  volume: string,
+  quoteVolume: string,
+  trades: number,
+];
+
+/** open_time, open, high, low, close, volume, close_time, quote_volume, count, taker_buy_volume, taker_buy_quote_volume, ignore */
+export function parseKline(fields: string[], interval: Interval): KlineRow {
+  if (fields.length !== 12) throw new RowError(`expected 12 columns, found ${fields.length}`);
+  const openTime = msField('open_time', fields[0]);
+  if (openTime % INTERVAL_MS[interval] !== 0) throw new RowError(`open_time ${openTime} is not aligned to ${interval}`);
+  const open = decimalField('open', fields[1], 14);
+  const high = decimalField('high', fields[2], 14);
+  const low = decimalField('low', fields[3], 14);
+  const close = decimalField('close', fields[4], 14);
+  const volume = decimalField('volume', fields[5], 20);
+  msField('close_time', fields[6]);
+  const quoteVolume = decimalField('quote_volume', fields[7], 26);
+  const trades = intField('count', fields[8]);
+  const [o, h, l, c] = [open, high, low, close].map(Number) as [number, number, number, number];
+  if (h < Math.max(o, c, l) || l > Math.min(o, c)) throw new RowError('high/low do not bound open/close');
+  return [openTime, open, high, low, close, volume, quoteVolume, trades];
+}
+
+export type LiquidationCsvRow = [
+  side: 'BUY' | 'SELL',
+  orderType: string,
+  timeInForce: string,
+  originalQuantity: string,
+  price: string,
+  averagePrice: string,
+  orderStatus: string,
+  lastFillQuantity: string,
+  accumulatedFillQuantity: string,
+  orderTradeTime: number,
+];
+
+const WORD = /^[A-Z_]+$/;
+
+/** time, side, order_type, time_in_force, original_quantity, price, average_price, order_status, last_fill_quantity, accumulated_fill_quantity */
+export function parseLiquidation(fields: string[]): LiquidationCsvRow {
+  if (fields.length !== 10) throw new RowError(`expected 10 columns, found ${fields.length}`);
+  const time = msField('time', fields[0]);
+  const side = fields[1];
+  if (side !== 'BUY' && side !== 'SELL') throw new RowError(`side must be BUY or SELL, got ${JSON.stringify(side)}`);
+  const word = (name: string, raw: string | undefined, max: number) => {
+    if (raw === undefined || !WORD.test(raw) || raw.length > max) throw new RowError(`${name} is not a word of at most ${max} letters: ${JSON.stringify(raw)}`);
+    return raw;
+  };
+  return [
+    side,
+    word('order_type', fields[2], 16),
+    word('time_in_force', fields[3], 8),
+    decimalField('original_quantity', fields[4], 20),
+    decimalField('price', fields[5], 14),
+    decimalField('average_price', fields[6], 14),
+    word('order_status', fields[7], 16),
+    decimalField('last_fill_quantity', fields[8], 20),
+    decimalField('accumulated_fill_quantity', fields[9], 20),
+    time,
+  ];
+}
+
+/** A first line whose first field is not a number is a header. */
+export function isHeader(fields: string[]): boolean {
+  return fields.length > 0 && !/^\d/.test(fields[0] ?? '');
+}
