@@ -12,6 +12,21 @@ import { bbands, bbandsParams } from './volatility/bbands.ts';
 import { atr, atrParams } from './volatility/atr.ts';
 import { natr, natrParams } from './volatility/natr.ts';
 import { trange, trangeParams } from './volatility/trange.ts';
+import { stoch, stochParams } from './momentum/stoch.ts';
+import { stochrsi, stochrsiParams } from './momentum/stochrsi.ts';
+import { adx, adxParams } from './trend/adx.ts';
+import { cci, cciParams } from './momentum/cci.ts';
+import { willr, willrParams } from './momentum/willr.ts';
+import { mfi, mfiParams } from './volume/mfi.ts';
+import { obv, obvParams } from './volume/obv.ts';
+import { roc, rocParams } from './momentum/roc.ts';
+import { mom, momParams } from './momentum/mom.ts';
+import { vwap, vwapParams } from './volume/vwap.ts';
+import { keltner, keltnerParams } from './volatility/keltner.ts';
+import { donchian, donchianParams } from './volatility/donchian.ts';
+import { psar, psarParams } from './trend/psar.ts';
+import { supertrend, supertrendParams } from './trend/supertrend.ts';
+import { ichimoku, ichimokuParams } from './trend/ichimoku.ts';
 
 const close = ['close'] as const;
 const hlc = ['high', 'low', 'close'] as const;
@@ -142,6 +157,177 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: () => 1,
     compute: (c) => ({ value: trange(c.high, c.low, c.close) }),
+  }),
+  defineIndicator({
+    name: 'stoch',
+    title: 'Stochastic Oscillator',
+    family: 'momentum',
+    params: stochParams,
+    inputs: hlc,
+    outputs: ['k', 'd'],
+    lookback: (p) => p.kPeriod - 1 + (p.kSmoothing - 1) + (p.dPeriod - 1),
+    compute: (c, p) => {
+      const r = stoch(c.high, c.low, c.close, p.kPeriod, p.kSmoothing, p.dPeriod);
+      return { k: r.k, d: r.d };
+    },
+  }),
+  defineIndicator({
+    name: 'stochrsi',
+    title: 'Stochastic RSI',
+    family: 'momentum',
+    params: stochrsiParams,
+    inputs: close,
+    outputs: ['k', 'd'],
+    lookback: (p) => p.rsiPeriod + (p.kPeriod - 1) + (p.dPeriod - 1),
+    compute: (c, p) => {
+      const r = stochrsi(c.close, p.rsiPeriod, p.kPeriod, p.dPeriod);
+      return { k: r.k, d: r.d };
+    },
+  }),
+  defineIndicator({
+    name: 'adx',
+    title: 'Average Directional Index',
+    family: 'trend',
+    params: adxParams,
+    inputs: hlc,
+    outputs: ['adx', 'plusDi', 'minusDi'],
+    lookback: (p) => 2 * p.period - 1,
+    compute: (c, p) => {
+      const r = adx(c.high, c.low, c.close, p.period);
+      return { adx: r.adx, plusDi: r.plusDi, minusDi: r.minusDi };
+    },
+  }),
+  defineIndicator({
+    name: 'cci',
+    title: 'Commodity Channel Index',
+    family: 'momentum',
+    params: cciParams,
+    inputs: hlc,
+    outputs: ['value'],
+    lookback: (p) => p.period - 1,
+    compute: (c, p) => ({ value: cci(c.high, c.low, c.close, p.period) }),
+  }),
+  defineIndicator({
+    name: 'willr',
+    title: 'Williams %R',
+    family: 'momentum',
+    params: willrParams,
+    inputs: hlc,
+    outputs: ['value'],
+    lookback: (p) => p.period - 1,
+    compute: (c, p) => ({ value: willr(c.high, c.low, c.close, p.period) }),
+  }),
+  defineIndicator({
+    name: 'mfi',
+    title: 'Money Flow Index',
+    family: 'volume',
+    params: mfiParams,
+    inputs: ['high', 'low', 'close', 'volume'],
+    outputs: ['value'],
+    lookback: (p) => p.period,
+    compute: (c, p) => ({ value: mfi(c.high, c.low, c.close, c.volume, p.period) }),
+  }),
+  defineIndicator({
+    name: 'obv',
+    title: 'On-Balance Volume',
+    family: 'volume',
+    params: obvParams,
+    inputs: ['close', 'volume'],
+    outputs: ['value'],
+    lookback: () => 0,
+    compute: (c) => ({ value: obv(c.close, c.volume) }),
+  }),
+  defineIndicator({
+    name: 'roc',
+    title: 'Rate of Change',
+    family: 'momentum',
+    params: rocParams,
+    inputs: close,
+    outputs: ['value'],
+    lookback: (p) => p.period,
+    compute: (c, p) => ({ value: roc(c.close, p.period) }),
+  }),
+  defineIndicator({
+    name: 'mom',
+    title: 'Momentum',
+    family: 'momentum',
+    params: momParams,
+    inputs: close,
+    outputs: ['value'],
+    lookback: (p) => p.period,
+    compute: (c, p) => ({ value: mom(c.close, p.period) }),
+  }),
+  defineIndicator({
+    name: 'vwap',
+    title: 'Volume-Weighted Average Price (UTC day)',
+    family: 'volume',
+    params: vwapParams,
+    inputs: ['high', 'low', 'close', 'volume', 'time'],
+    outputs: ['value'],
+    lookback: () => 0,
+    compute: (c) => ({ value: vwap(c.high, c.low, c.close, c.volume, c.time) }),
+  }),
+  defineIndicator({
+    name: 'keltner',
+    title: 'Keltner Channels',
+    family: 'volatility',
+    params: keltnerParams,
+    inputs: hlc,
+    outputs: ['middle', 'upper', 'lower'],
+    lookback: (p) => Math.max(p.period - 1, p.atrPeriod),
+    compute: (c, p) => {
+      const r = keltner(c.high, c.low, c.close, p.period, p.atrPeriod, p.multiplier);
+      return { middle: r.middle, upper: r.upper, lower: r.lower };
+    },
+  }),
+  defineIndicator({
+    name: 'donchian',
+    title: 'Donchian Channels',
+    family: 'volatility',
+    params: donchianParams,
+    inputs: ['high', 'low'],
+    outputs: ['upper', 'lower', 'middle'],
+    lookback: (p) => p.period - 1,
+    compute: (c, p) => {
+      const r = donchian(c.high, c.low, p.period);
+      return { upper: r.upper, lower: r.lower, middle: r.middle };
+    },
+  }),
+  defineIndicator({
+    name: 'psar',
+    title: 'Parabolic SAR',
+    family: 'trend',
+    params: psarParams,
+    inputs: ['high', 'low'],
+    outputs: ['value'],
+    lookback: () => 1,
+    compute: (c, p) => ({ value: psar(c.high, c.low, p.acceleration, p.maximum) }),
+  }),
+  defineIndicator({
+    name: 'supertrend',
+    title: 'SuperTrend',
+    family: 'trend',
+    params: supertrendParams,
+    inputs: hlc,
+    outputs: ['value', 'direction'],
+    lookback: (p) => p.period,
+    compute: (c, p) => {
+      const r = supertrend(c.high, c.low, c.close, p.period, p.multiplier);
+      return { value: r.value, direction: r.direction };
+    },
+  }),
+  defineIndicator({
+    name: 'ichimoku',
+    title: 'Ichimoku Cloud',
+    family: 'trend',
+    params: ichimokuParams,
+    inputs: hlc,
+    outputs: ['tenkan', 'kijun', 'senkouA', 'senkouB', 'chikou'],
+    lookback: (p) => Math.max(p.tenkan, p.kijun, p.senkouB) - 1,
+    compute: (c, p) => {
+      const r = ichimoku(c.high, c.low, c.close, p.tenkan, p.kijun, p.senkouB);
+      return { tenkan: r.tenkan, kijun: r.kijun, senkouA: r.senkouA, senkouB: r.senkouB, chikou: r.chikou };
+    },
   }),
 ];
 

@@ -3,7 +3,7 @@ import { outputArray } from '../warmup.ts';
 import { parseState, parseWith } from '../params.ts';
 import { jsonNumber, toJsonNumber } from '../state-json.ts';
 
-export const rsiParams = z.object({ period: z.number().int().min(2).max(100_000).default(14) });
+export const rsiParams = z.strictObject({ period: z.number().int().min(2).max(100_000).default(14) });
 export type RsiParams = z.output<typeof rsiParams>;
 
 // TA-Lib's TA_IS_ZERO: gain+loss within ±1e-14 counts as no movement → RSI 0.
@@ -62,7 +62,7 @@ export interface RsiStateJSON {
   loss: number | null;
 }
 
-const rsiStateSchema = z.object({
+const rsiStateSchema = z.strictObject({
   kind: z.literal('rsi'),
   period: z.number().int().min(2),
   count: z.number().int().min(0),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
 import { emaInto, emaK } from './ema.ts';
 
-export const demaParams = z.object({ period: z.number().int().min(1).max(50_000).default(20) });
+export const demaParams = z.strictObject({ period: z.number().int().min(2).max(50_000).default(20) });
 
 /** 2·EMA − EMA(EMA); the second EMA is seeded by the SMA of the first EMA's first `period` values (TA-Lib). */
 export function dema(src: Float64Array, period: number): Float64Array {

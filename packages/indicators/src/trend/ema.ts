@@ -3,7 +3,7 @@ import { outputArray } from '../warmup.ts';
 import { jsonNumber, toJsonNumber } from '../state-json.ts';
 import { parseState, parseWith } from '../params.ts';
 
-export const emaParams = z.object({ period: z.number().int().min(1).max(100_000).default(20) });
+export const emaParams = z.strictObject({ period: z.number().int().min(2).max(100_000).default(20) });
 export type EmaParams = z.output<typeof emaParams>;
 
 /** TA-Lib's PER_TO_K. */
@@ -51,9 +51,9 @@ export interface EmaStateJSON {
   prev: number | null;
 }
 
-const emaStateSchema = z.object({
+const emaStateSchema = z.strictObject({
   kind: z.literal('ema'),
-  period: z.number().int().min(1),
+  period: z.number().int().min(2),
   k: z.number(),
   count: z.number().int().min(0),
   total: jsonNumber,

@@ -5,10 +5,10 @@ import { parseState, parseWith } from '../params.ts';
 import type { EmaStateJSON } from './ema.ts';
 
 export const macdParams = z
-  .object({
+  .strictObject({
     fast: z.number().int().min(2).max(10_000).default(12),
     slow: z.number().int().min(2).max(10_000).default(26),
-    signal: z.number().int().min(1).max(10_000).default(9),
+    signal: z.number().int().min(2).max(10_000).default(9),
   })
   .refine((p) => p.fast < p.slow, { message: 'must be greater than fast', path: ['slow'] });
 export type MacdParams = z.output<typeof macdParams>;
@@ -59,9 +59,9 @@ export interface MacdStateJSON {
   signal: EmaStateJSON;
 }
 
-const macdStateSchema = z.object({
+const macdStateSchema = z.strictObject({
   kind: z.literal('macd'),
-  params: z.object({ fast: z.number().int(), slow: z.number().int(), signal: z.number().int() }),
+  params: z.strictObject({ fast: z.number().int(), slow: z.number().int(), signal: z.number().int() }),
   count: z.number().int().min(0),
   fast: z.unknown(),
   slow: z.unknown(),

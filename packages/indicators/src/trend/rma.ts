@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
 
-export const rmaParams = z.object({ period: z.number().int().min(1).max(100_000).default(14) });
+export const rmaParams = z.strictObject({ period: z.number().int().min(1).max(100_000).default(14) });
 
 /**
  * Wilder's smoothing (RMA, SMMA). TA-Lib has no function by this name; it is the smoothing inside

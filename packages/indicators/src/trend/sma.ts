@@ -4,7 +4,7 @@ import { jsonNumber, jsonNumberArray, toJsonNumber, toJsonNumbers } from '../sta
 import { parseState, parseWith } from '../params.ts';
 import { InvalidStateError } from '../errors.ts';
 
-export const smaParams = z.object({ period: z.number().int().min(1).max(100_000).default(20) });
+export const smaParams = z.strictObject({ period: z.number().int().min(2).max(100_000).default(20) });
 export type SmaParams = z.output<typeof smaParams>;
 
 /**
@@ -45,9 +45,9 @@ export interface SmaStateJSON {
   total: number | null;
 }
 
-const smaStateSchema = z.object({
+const smaStateSchema = z.strictObject({
   kind: z.literal('sma'),
-  period: z.number().int().min(1),
+  period: z.number().int().min(2),
   ring: jsonNumberArray,
   count: z.number().int().min(0),
   total: jsonNumber,

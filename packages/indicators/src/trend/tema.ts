@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
 import { emaInto, emaK } from './ema.ts';
 
-export const temaParams = z.object({ period: z.number().int().min(1).max(30_000).default(20) });
+export const temaParams = z.strictObject({ period: z.number().int().min(2).max(30_000).default(20) });
 
 /** 3·EMA − 3·EMA² + EMA³, each EMA seeded by the SMA of its input's first valid `period` values (TA-Lib). */
 export function tema(src: Float64Array, period: number): Float64Array {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
 
-export const wmaParams = z.object({ period: z.number().int().min(1).max(100_000).default(20) });
+export const wmaParams = z.strictObject({ period: z.number().int().min(2).max(100_000).default(20) });
 
 /**
  * Linearly weighted MA (weights 1..period, newest heaviest) in O(1) per value with TA-Lib's

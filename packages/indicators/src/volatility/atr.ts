@@ -4,7 +4,7 @@ import { parseState, parseWith } from '../params.ts';
 import { jsonNumber, toJsonNumber } from '../state-json.ts';
 import { trueRange } from './trange.ts';
 
-export const atrParams = z.object({ period: z.number().int().min(1).max(100_000).default(14) });
+export const atrParams = z.strictObject({ period: z.number().int().min(1).max(100_000).default(14) });
 export type AtrParams = z.output<typeof atrParams>;
 
 /**
@@ -60,7 +60,7 @@ export interface AtrStateJSON {
   prev: number | null;
 }
 
-const atrStateSchema = z.object({
+const atrStateSchema = z.strictObject({
   kind: z.literal('atr'),
   period: z.number().int().min(1),
   count: z.number().int().min(0),

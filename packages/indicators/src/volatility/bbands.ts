@@ -4,7 +4,7 @@ import { parseState, parseWith } from '../params.ts';
 import { jsonNumber, jsonNumberArray, toJsonNumber, toJsonNumbers } from '../state-json.ts';
 import { InvalidStateError } from '../errors.ts';
 
-export const bbandsParams = z.object({
+export const bbandsParams = z.strictObject({
   period: z.number().int().min(2).max(100_000).default(20),
   stdDev: z.number().min(0).max(100).default(2),
 });
@@ -18,14 +18,16 @@ export interface BbandsOutput {
   bandwidth: Float64Array;
 }
 
-// TA-Lib's TA_IS_ZERO_OR_NEG: a variance below 1e-14 (rounding noise of the running sums) is 0.
-const EPSILON = 1e-14;
-
 /**
- * Bollinger Bands as TA-Lib (SMA middle, population std-dev): one pass with running sums of x and
- * x², variance = E[x²] − SMA², in TA-Lib's exact order, so values match TA-Lib's bits (and share
- * its cancellation error on large, nearly flat prices: ~1e-16·price²/variance relative).
- * Extras TA-Lib lacks: %B = (close − lower)/(upper − lower), 0.5 when the band has zero width;
+ * Bollinger Bands: SMA middle, population std-dev (TA-Lib's conventions), in one O(1)-per-value pass.
+ * TA-Lib keeps running sums of x and x² and takes E[x²] − mean²: on prices ~100 with a small
+ * window variance that difference cancels most of its digits, and the sums drift over a long series
+ * (TA-Lib's own BBANDS(2) %B on a 10k random walk is off by up to 1e-3), and it zeroes any variance
+ * below 1e-14, which collapses the bands of assets priced below ~1e-5. Wick keeps the running sums of
+ * x − K instead, re-anchoring K to the latest value and recomputing the window's sums every `period`
+ * values (amortised O(1), no drift), and clamps only negative rounding noise. The bands agree with
+ * TA-Lib to ~1e-13 relative; %B and bandwidth (which TA-Lib lacks) are then exact to ~1e-12 absolute.
+ * %B = (close − lower)/(upper − lower), 0.5 when the band has zero width;
  * bandwidth = (upper − lower)/middle, 0 when middle is 0.
  */
 export function bbands(src: Float64Array, period: number, stdDev: number): BbandsOutput {
@@ -37,26 +39,36 @@ export function bbands(src: Float64Array, period: number, stdDev: number): Bband
   const percentB = outputArray(n, lb);
   const bandwidth = outputArray(n, lb);
   if (lb >= n) return { middle, upper, lower, percentB, bandwidth };
-  let total = 0;
-  let total2 = 0;
+  let anchor = src[0]!;
+  let s1 = 0;
+  let s2 = 0;
   for (let i = 0; i < lb; i++) {
-    const v = src[i]!;
-    total += v;
-    total2 += v * v;
+    const d = src[i]! - anchor;
+    s1 += d;
+    s2 += d * d;
   }
-  let trailing = 0;
   for (let i = lb; i < n; i++) {
+    if (i % period === 0) {
+      anchor = src[i - 1]!;
+      s1 = 0;
+      s2 = 0;
+      for (let j = i - lb; j < i; j++) {
+        const d = src[j]! - anchor;
+        s1 += d;
+        s2 += d * d;
+      }
+    }
     const v = src[i]!;
-    total += v;
-    const mid = total / period;
-    total2 += v * v;
-    let var2 = total2 / period;
-    const old = src[trailing++]!;
-    total -= old;
-    total2 -= old * old;
-    var2 -= mid * mid;
-    const sd = var2 < EPSILON ? 0 : Math.sqrt(var2);
-    const dev = sd * stdDev;
+    const d = v - anchor;
+    s1 += d;
+    s2 += d * d;
+    const meanD = s1 / period;
+    const var2 = s2 / period - meanD * meanD;
+    const old = src[i - lb]! - anchor;
+    s1 -= old;
+    s2 -= old * old;
+    const mid = anchor + meanD;
+    const dev = (var2 > 0 ? Math.sqrt(var2) : 0) * stdDev;
     const up = mid + dev;
     const lo = mid - dev;
     middle[i] = mid;
@@ -83,30 +95,33 @@ export interface BbandsStateJSON {
   stdDev: number;
   ring: (number | null)[];
   count: number;
-  total: number | null;
-  total2: number | null;
+  anchor: number | null;
+  s1: number | null;
+  s2: number | null;
 }
 
-const bbandsStateSchema = z.object({
+const bbandsStateSchema = z.strictObject({
   kind: z.literal('bbands'),
   period: z.number().int().min(2),
   stdDev: z.number(),
   ring: jsonNumberArray,
   count: z.number().int().min(0),
-  total: jsonNumber,
-  total2: jsonNumber,
+  anchor: jsonNumber,
+  s1: jsonNumber,
+  s2: jsonNumber,
 });
 
 const WARMUP: BbandsValue = Object.freeze({ middle: NaN, upper: NaN, lower: NaN, percentB: NaN, bandwidth: NaN });
 
-/** O(1) streaming Bollinger Bands, same bits as the batch kernel. */
+/** O(1) streaming Bollinger Bands, same bits as the batch kernel (same anchors, same order). */
 export class BbandsState {
   readonly period: number;
   readonly stdDev: number;
   private readonly ring: Float64Array;
   private count = 0;
-  private total = 0;
-  private total2 = 0;
+  private anchor = NaN;
+  private s1 = 0;
+  private s2 = 0;
 
   constructor(params: Partial<BbandsParams> = {}) {
     const p = parseWith('bbands', bbandsParams, params);
@@ -117,24 +132,37 @@ export class BbandsState {
 
   next(value: number): BbandsValue {
     const p = this.period;
-    const slot = this.count % p;
-    this.count++;
-    this.total += value;
-    if (this.count < p) {
-      this.total2 += value * value;
-      this.ring[slot] = value;
+    const i = this.count++;
+    if (i === 0) this.anchor = value;
+    if (i < p - 1) {
+      const d = value - this.anchor;
+      this.s1 += d;
+      this.s2 += d * d;
+      this.ring[i % p] = value;
       return { ...WARMUP };
     }
-    const mid = this.total / p;
-    this.total2 += value * value;
-    let var2 = this.total2 / p;
-    const old = this.ring[this.count % p]!;
-    this.ring[slot] = value;
-    this.total -= old;
-    this.total2 -= old * old;
-    var2 -= mid * mid;
-    const sd = var2 < EPSILON ? 0 : Math.sqrt(var2);
-    const dev = sd * this.stdDev;
+    if (i % p === 0) {
+      this.anchor = this.ring[(i - 1) % p]!;
+      this.s1 = 0;
+      this.s2 = 0;
+      for (let j = i - p + 1; j < i; j++) {
+        const d = this.ring[j % p]! - this.anchor;
+        this.s1 += d;
+        this.s2 += d * d;
+      }
+    }
+    const d = value - this.anchor;
+    this.s1 += d;
+    this.s2 += d * d;
+    const meanD = this.s1 / p;
+    const var2 = this.s2 / p - meanD * meanD;
+    // The window is i−p+1 … i; its oldest value sits at slot (i+1) % p (period ≥ 2).
+    const old = this.ring[(i + 1) % p]! - this.anchor;
+    this.ring[i % p] = value;
+    this.s1 -= old;
+    this.s2 -= old * old;
+    const mid = this.anchor + meanD;
+    const dev = (var2 > 0 ? Math.sqrt(var2) : 0) * this.stdDev;
     const up = mid + dev;
     const lo = mid - dev;
     const width = up - lo;
@@ -154,8 +182,9 @@ export class BbandsState {
       stdDev: this.stdDev,
       ring: toJsonNumbers(this.ring),
       count: this.count,
-      total: toJsonNumber(this.total),
-      total2: toJsonNumber(this.total2),
+      anchor: toJsonNumber(this.anchor),
+      s1: toJsonNumber(this.s1),
+      s2: toJsonNumber(this.s2),
     };
   }
 
@@ -165,8 +194,9 @@ export class BbandsState {
     if (s.ring.length !== s.period) throw new InvalidStateError('bbands', `ring length ${s.ring.length} != period ${s.period}`);
     state.ring.set(s.ring);
     state.count = s.count;
-    state.total = s.total;
-    state.total2 = s.total2;
+    state.anchor = s.anchor;
+    state.s1 = s.s1;
+    state.s2 = s.s2;
     return state;
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { atr } from './atr.ts';
 
-export const natrParams = z.object({ period: z.number().int().min(1).max(100_000).default(14) });
+export const natrParams = z.strictObject({ period: z.number().int().min(1).max(100_000).default(14) });
 
 // TA-Lib's TA_IS_ZERO.
 const EPSILON = 1e-14;

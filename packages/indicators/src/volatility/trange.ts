@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
 
-export const trangeParams = z.object({});
+export const trangeParams = z.strictObject({});
 
 /** max(high−low, |prevClose−high|, |prevClose−low|) in TA-Lib's comparison order. */
 export function trueRange(high: number, low: number, prevClose: number): number {

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { outputArray } from '../warmup.ts';
+
+export const mfiParams = z.strictObject({ period: z.number().int().min(2).max(100_000).default(14) });
+
+/**
+ * Money Flow Index as TA-Lib (typical price (h+l+c)/3 × volume, split by the sign of the typical
+ * price change, running positive/negative sums over `period` changes, first value at `period`).
+ * One deliberate difference: TA-Lib returns 0 whenever the window's total money flow is below 1.0,
+ * which makes MFI depend on the units of volume (an illiquid pair, or volume in BTC at a low price,
+ * reads 0). MFI is a ratio, so Wick returns 0 only when the total flow is exactly 0.
+ */
+export function mfi(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  period: number,
+): Float64Array {
+  const n = close.length;
+  const out = outputArray(n, period);
+  if (period >= n) return out;
+  const pos = new Float64Array(period);
+  const neg = new Float64Array(period);
+  let posSum = 0;
+  let negSum = 0;
+  let prev = (high[0]! + low[0]! + close[0]!) / 3.0;
+  for (let i = 1; i < n; i++) {
+    const slot = (i - 1) % period;
+    if (i > period) {
+      posSum -= pos[slot]!;
+      negSum -= neg[slot]!;
+    }
+    const tp = (high[i]! + low[i]! + close[i]!) / 3.0;
+    const d = tp - prev;
+    prev = tp;
+    const flow = tp * volume[i]!;
+    if (d < 0) {
+      neg[slot] = flow;
+      negSum += flow;
+      pos[slot] = 0.0;
+    } else if (d > 0) {
+      pos[slot] = flow;
+      posSum += flow;
+      neg[slot] = 0.0;
+    } else {
+      pos[slot] = 0.0;
+      neg[slot] = 0.0;
+    }
+    if (i >= period) {
+      const total = posSum + negSum;
+      out[i] = total === 0 ? 0.0 : 100.0 * (posSum / total);
+    }
+  }
+  return out;
+}
