@@ -106,7 +106,7 @@ export const references: Record<string, Reference> = {
       from: () => 0,
       compute: (c, p) => {
         const w = new WSMA(num(p, 'period'));
-        return runPeer(c, (i) => w.update(c.close[i]!), { value: (r: number) => r });
+        return runPeer(c, (i) => w.update(c.close[i]!, false), { value: (r: number) => r });
       },
     },
     ...ma,
