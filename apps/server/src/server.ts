@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '@wick/engine';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ServerConfig } from './config.ts';
+import { exportRoutes } from './export.ts';
 
 export interface RunningServer {
   url: string;
@@ -80,6 +81,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       const report = await services.health.check();
       sendJson(res, report.ok ? 200 : 503, report);
     },
+    ...exportRoutes({ services, rateLimit: apiConfig.rateLimit, log, metrics }),
   };
 
   const inFlight = new Set<ServerResponse>();
