@@ -44,6 +44,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   ]);
   const metrics = createApiMetrics(registry, { engine, database });
   const apiConfig = {
+    readKeys: config.API_KEYS,
     ingestKeys: config.INGEST_API_KEYS,
     adminKeys: config.ADMIN_API_KEYS,
     rateLimit: { limit: config.RATE_LIMIT, windowMs: config.RATE_LIMIT_WINDOW_MS },

@@ -70,13 +70,14 @@ describe('indicators', () => {
     expect(JSON.stringify(rsi.params)).toContain('"minimum"');
   });
 
-  for (const [indicator, params] of [
+  const cases: [string, Record<string, number>][] = [
     ['rsi', { period: 14 }],
     ['sma', { period: 20 }],
     ['macd', {}],
     ['bbands', {}],
     ['atr', {}],
-  ] as const) {
+  ];
+  for (const [indicator, params] of cases) {
     it(`${indicator}: the latest window equals a computation over the full stored history (miss, then hit)`, async () => {
       const input = { symbol: 'BTCUSDT', interval: '1m' as const, indicator, params, limit: 300 };
       const miss = await wick.client.indicators.compute.query(input);

@@ -9,6 +9,7 @@ beforeAll(async () => {
 afterAll(() => wick?.close());
 
 const base = { symbol: 'BTCUSDT', interval: '1m' as const, limit: 400 };
+const none: Record<string, number> = {};
 const engineRuns = () => {
   const s = wick.server.engine.stats();
   return s.completed + s.inlineRuns;
@@ -20,9 +21,9 @@ describe('indicators.batch', () => {
     const loadsBefore = wick.server.metrics.candleDbLoads;
     const items = [
       { ...base, indicator: 'rsi', params: { period: 14 } },
-      { ...base, indicator: 'rsi', params: {} }, // same as the first once defaults apply
+      { ...base, indicator: 'rsi', params: none }, // same as the first once defaults apply
       { ...base, indicator: 'sma', params: { period: 50 } },
-      { ...base, indicator: 'macd', params: {} },
+      { ...base, indicator: 'macd', params: none },
       { ...base, indicator: 'sma', params: { period: 50 } },
     ];
     const { items: out } = await wick.client.indicators.batch.query({ items });
@@ -44,8 +45,8 @@ describe('indicators.batch', () => {
       items: [
         { ...base, indicator: 'ema', params: { period: 10 } },
         { ...base, indicator: 'ema', params: { period: 0 } },
-        { ...base, symbol: 'NOPEUSDT', indicator: 'ema', params: {} },
-        { ...base, indicator: 'doesnotexist', params: {} },
+        { ...base, symbol: 'NOPEUSDT', indicator: 'ema', params: none },
+        { ...base, indicator: 'doesnotexist', params: none },
       ],
     });
     expect(out[0]!.ok).toBe(true);
@@ -67,10 +68,10 @@ describe('budget', () => {
     const tight = await startWick('budget', { overrides: { BUDGET_MS: 1 } });
     try {
       const { items: out } = await tight.client.indicators.batch.query({
-        items: [{ ...base, indicator: 'adx', params: {} }, { ...base, indicator: 'stoch', params: {} }],
+        items: [{ ...base, indicator: 'adx', params: none }, { ...base, indicator: 'stoch', params: none }],
       });
       expect(out.map((i) => (i.ok ? 'ok' : i.error.code))).toEqual(['TIMEOUT', 'TIMEOUT']);
-      const err = await tight.client.indicators.compute.query({ ...base, indicator: 'cci', params: {} }).catch((e: unknown) => e);
+      const err = await tight.client.indicators.compute.query({ ...base, indicator: 'cci', params: none }).catch((e: unknown) => e);
       expect(errorCode(err)).toBe('TIMEOUT');
       expect((await tight.client.health.query()).ok).toBe(true);
     } finally {

@@ -3,6 +3,8 @@ import type { ApiMetrics } from './metrics.ts';
 import type { Services } from './services/index.ts';
 
 export interface ApiConfig {
+  /** Keys of API clients: each gets its own rate-limit window instead of its IP's. */
+  readKeys: string[];
   /** Keys allowed to call candles.ingest (admin keys may too). */
   ingestKeys: string[];
   /** Keys allowed to call cache.invalidate / cache.clear. */

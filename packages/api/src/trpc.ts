@@ -57,7 +57,11 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 const rateLimited = t.middleware(async ({ ctx, next }) => {
   const { limit, windowMs } = ctx.config.rateLimit;
   if (limit > 0) {
-    const id = ctx.request.apiKey ? `key:${ctx.request.apiKeyId}` : `ip:${ctx.request.ip}`;
+    // Only keys we issued get their own window: a made-up key per request must not dodge the IP limit.
+    const given = ctx.request.apiKey;
+    const { readKeys, ingestKeys, adminKeys } = ctx.config;
+    const known = given !== null && [readKeys, ingestKeys, adminKeys].some((keys) => keys.some((k) => keysEqual(k, given)));
+    const id = known ? `key:${ctx.request.apiKeyId}` : `ip:${ctx.request.ip}`;
     const verdict = await ctx.services.rateLimit(id, limit, windowMs);
     if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterMs);
   }

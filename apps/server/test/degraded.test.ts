@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createWickClient, errorCode } from '@wick/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, startServer, type RunningServer } from '../src/index.ts';
+import { serverEnv, startWick, type Wick } from './harness.ts';
+import { TcpProxy } from './tcp-proxy.ts';
+
+const services = fileURLToPath(new URL('../../../scripts/services.sh', import.meta.url));
+const PRIVATE_BASE = '7140';
+const privateNodes = [0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${7140 + i}`).join(',');
+const valkey = (cmd: 'valkey-up' | 'valkey-down') =>
+  execFileSync('bash', [services, cmd], { env: { ...process.env, VALKEY_PORT_BASE: PRIVATE_BASE }, stdio: 'pipe' });
+
+const reads = {
+  candles: { symbol: 'BTCUSDT', interval: '1m' as const, limit: 50 },
+  rsi: { symbol: 'BTCUSDT', interval: '1m' as const, indicator: 'rsi', params: {}, limit: 50 },
+};
+
+async function everyReadAnswers(client: Wick['client']) {
+  expect((await client.symbols.list.query()).symbols.length).toBe(2);
+  expect((await client.candles.range.query(reads.candles)).candles.time).toHaveLength(50);
+  expect((await client.indicators.compute.query(reads.rsi)).values.value).toHaveLength(50);
+  const { items } = await client.indicators.batch.query({ items: [reads.rsi, { ...reads.rsi, indicator: 'sma' }] });
+  expect(items.every((i) => i.ok)).toBe(true);
+  expect(await client.indicators.catalog.query()).toBeTruthy();
+}
+
+describe('Valkey down', () => {
+  let wick: Wick;
+  let server: RunningServer;
+  beforeAll(async () => {
+    valkey('valkey-up');
+    // The fixture database comes from startWick; this server talks to a private cluster we can stop.
+    wick = await startWick('valkeydown');
+    server = await startServer(loadConfig({ ...wick.env, VALKEY_NODES: privateNodes }));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await wick?.close();
+    valkey('valkey-down');
+  });
+
+  it('every read procedure answers from the database while the cluster is stopped, and caching resumes after', async () => {
+    const client = createWickClient({ url: server.url });
+    await everyReadAnswers(client);
+    expect((await client.indicators.compute.query(reads.rsi)).cache.status).toBe('hit');
+
+    valkey('valkey-down');
+    for (let i = 0; i < 3; i++) await everyReadAnswers(client);
+    const bypassed = await client.indicators.compute.query(reads.rsi);
+    expect(['bypass', 'miss']).toContain(bypassed.cache.status);
+    const health = await client.health.query();
+    expect(health.ok).toBe(true); // the database is fine: degraded, not down
+    expect(health.cache.ok).toBe(false);
+
+    valkey('valkey-up');
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'hit'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await client.indicators.compute.query(reads.rsi)).cache.status;
+    }
+    expect(status).toBe('hit');
+  });
+});
+
+describe('database down', () => {
+  let wick: Wick;
+  let proxy: TcpProxy;
+  let server: RunningServer;
+  beforeAll(async () => {
+    wick = await startWick('dbdown');
+    const target = new URL(wick.env.DATABASE_URL!);
+    proxy = await new TcpProxy({ host: target.hostname, port: Number(target.port || 3306) }).start();
+    target.host = `127.0.0.1:${proxy.port}`;
+    server = await startServer(loadConfig(serverEnv('dbdown', target.toString())));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await proxy?.cut();
+    await wick?.close();
+  });
+
+  it('answers SERVICE_UNAVAILABLE without hanging, keeps serving cached reads, recovers by itself', async () => {
+    const client = createWickClient({ url: server.url });
+    const cached = await client.indicators.compute.query(reads.rsi);
+    await client.candles.range.query(reads.candles);
+
+    await proxy.cut();
+    const started = performance.now();
+    const uncached = await client.indicators.compute.query({ ...reads.rsi, params: { period: 21 } }).catch((e: unknown) => e);
+    expect(errorCode(uncached)).toBe('SERVICE_UNAVAILABLE');
+    // Not a timing benchmark: a hang (pool queue, connect retries) would sit far past this bound.
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect((await client.indicators.compute.query(reads.rsi)).values).toEqual(cached.values);
+    expect((await client.candles.range.query(reads.candles)).cache.status).toBe('hit');
+    const health = await client.health.query().catch((e: unknown) => e);
+    expect(errorCode(health) ?? (health as { ok: boolean }).ok).toBe(false);
+    const res = await fetch(`${server.url}/health`);
+    expect(res.status).toBe(503);
+
+    await proxy.restore();
+    let ok = false;
+    for (let i = 0; i < 50 && !ok; i++) {
+      ok = await client.indicators.compute.query({ ...reads.rsi, params: { period: 21 } }).then(
+        () => true,
+        () => false,
+      );
+      if (!ok) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ok).toBe(true);
+    expect((await client.health.query()).ok).toBe(true);
+  });
+});
