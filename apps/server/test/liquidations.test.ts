@@ -11,6 +11,7 @@ const BASE = Date.UTC(2024, 0, 1);
 const COUNT = 1500;
 let wick: Wick;
 let nextId = 1;
+const symbolIds = new Map<string, number>();
 
 /**
  * Fixture rows: 5 per millisecond (ties on order_trade_time across symbols and sides), prices with
@@ -18,9 +19,9 @@ let nextId = 1;
  * made during a walk are known exactly.
  */
 function fixtureRow(i: number, time: number): unknown[] {
-  const symbolId = (i % 3 === 0 ? 2 : 1) as number;
+  const symbolId = symbolIds.get(i % 3 === 0 ? 'ETHUSDT' : 'BTCUSDT')!;
   const side = i % 2 === 0 ? 'SELL' : 'BUY';
-  const cents = (symbolId === 1 ? 4_200_000 : 230_000) + ((i * 7919) % 50_000);
+  const cents = (i % 3 !== 0 ? 4_200_000 : 230_000) + ((i * 7919) % 50_000);
   const milli = 1 + ((i * 104_729) % 20_000);
   const price = (cents / 100).toFixed(2);
   const qty = (milli / 1000).toFixed(3);
@@ -89,6 +90,8 @@ const ids = (rows: Row[]) => rows.map((r) => r.id);
 
 beforeAll(async () => {
   wick = await startWick('liq', { env: { CURSOR_SECRET: SECRET } });
+  const [symbols] = await wick.database.pool.query('SELECT id, name FROM symbols');
+  for (const s of symbols as { id: number; name: string }[]) symbolIds.set(s.name, s.id);
   const rows: unknown[][] = [];
   for (let i = 0; i < COUNT; i++) rows.push(fixtureRow(i, BASE - 600_000 + Math.floor(i / 5) * 1000));
   await insert(rows);
