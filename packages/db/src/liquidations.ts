@@ -117,8 +117,10 @@ async function whereClause(
   if (after !== undefined) {
     checkMs('after.time', after.time);
     if (!(Number.isSafeInteger(after.id) && after.id >= 0)) throw new InvalidQueryError('after.id must be an id');
-    // A range on the index prefix (STACK-NOTES): a row constructor may use only part of it.
-    parts.push('l.order_trade_time <= ? AND (l.order_trade_time < ? OR l.id < ?)');
+    // Not a row constructor (may use only part of the index). Measured on MariaDB 10.11 with 5 M
+    // rows: STACK-NOTES' `t <= ? AND (t < ? OR id < ?)` read ~20k index entries for a 100-row
+    // page at depth 900k; this expanded form reads ~100 (see bench/pagination.ts).
+    parts.push('(l.order_trade_time < ? OR (l.order_trade_time = ? AND l.id < ?))');
     values.push(after.time, after.time, after.id);
   }
   if (f.minUsd !== undefined) {
