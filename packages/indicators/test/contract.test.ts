@@ -47,7 +47,8 @@ function boundsOf(field: z.ZodType): { min: number; max: number; int: boolean } 
  */
 function arbitration(def: IndicatorDefinition, c: Columns, p: Record<string, unknown>, output: string, against: string, offset = 0): CompareOptions {
   const arbiter = references[def.name]?.arbiter;
-  if (!arbiter) return {};
+  const floor = references[def.name]?.floor;
+  if (!arbiter) return floor === undefined ? {} : { floor };
   const arbitrated: NonNullable<CompareOptions['arbitrated']> = [];
   onTestFinished(() => {
     if (arbitrated.length === 0) return;
@@ -57,7 +58,7 @@ function arbitration(def: IndicatorDefinition, c: Columns, p: Record<string, unk
         `worst reference error at ${worst.index + offset}: reference ${worst.reference}, Wick ${worst.ours}, exact ${worst.exact}`,
     );
   });
-  return { arbiter: (i) => arbiter(c, p, output, i + offset), arbitrated };
+  return { arbiter: (i) => arbiter(c, p, output, i + offset), arbitrated, ...(floor === undefined ? {} : { floor }) };
 }
 
 const long = randomWalk(100_000, 11);

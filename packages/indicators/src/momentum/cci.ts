@@ -12,8 +12,9 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
   const n = close.length;
   const out = outputArray(n, period - 1);
   const ring = new Float64Array(period);
+  let slot = -1;
   for (let i = 0; i < n; i++) {
-    const slot = i % period;
+    if (++slot === period) slot = 0;
     const last = (high[i]! + low[i]! + close[i]!) / 3;
     ring[slot] = last;
     if (i < period - 1) continue;

@@ -10,9 +10,14 @@ export type RsiParams = z.output<typeof rsiParams>;
 const EPSILON = 1e-14;
 
 /**
- * Wilder's RSI exactly as TA-Lib (classic, not Metastock): average gain/loss seeded with the plain
- * mean of the first `period` changes, then avg = (avg·(period−1) + change) / period;
- * RSI = 100·gain/(gain+loss), 0 when both are ~0. First value at index `period`.
+ * Wilder's RSI as TA-Lib (classic, not Metastock): average gain/loss seeded with the plain mean of
+ * the first `period` changes, then avg = (avg·(period−1) + change)·(1/period);
+ * RSI = 100·gain/(gain+loss), 0 when both are ~0 (TA-Lib's TA_IS_ZERO). First value at `period`.
+ * Two deliberate departures from TA-Lib's instruction sequence, both exact or within an ulp:
+ * multiplying by 1/period instead of dividing takes the division off the loop-carried dependency
+ * (the chain drops from ~22 to ~12 cycles; values stay within ~1e-15 of TA-Lib's), and the up/down
+ * split is branch-free — (|d| ± d)/2 is exactly max(±d, 0) — because a random walk's sign is a coin
+ * flip the branch predictor loses half the time.
  */
 export function rsiInto(src: Float64Array, start: number, end: number, period: number, out: Float64Array): void {
   const first = start + period;
@@ -32,16 +37,14 @@ export function rsiInto(src: Float64Array, start: number, end: number, period: n
   let t = gain + loss;
   out[first] = t > -EPSILON && t < EPSILON ? 0 : 100.0 * (gain / t);
   const m = period - 1;
+  const inv = 1 / period;
   for (let i = first + 1; i < end; i++) {
     const v = src[i]!;
     const d = v - prevValue;
     prevValue = v;
-    loss *= m;
-    gain *= m;
-    if (d < 0) loss -= d;
-    else gain += d;
-    loss /= period;
-    gain /= period;
+    const a = Math.abs(d);
+    loss = (loss * m + (a - d) * 0.5) * inv;
+    gain = (gain * m + (a + d) * 0.5) * inv;
     t = gain + loss;
     out[i] = t > -EPSILON && t < EPSILON ? 0 : 100.0 * (gain / t);
   }
@@ -93,14 +96,16 @@ export class RsiState {
     const d = value - this.prevValue;
     this.prevValue = value;
     if (c > p) {
-      this.loss *= p - 1;
-      this.gain *= p - 1;
+      const a = Math.abs(d);
+      this.loss = (this.loss * (p - 1) + (a - d) * 0.5) * (1 / p);
+      this.gain = (this.gain * (p - 1) + (a + d) * 0.5) * (1 / p);
+    } else {
+      if (d < 0) this.loss -= d;
+      else this.gain += d;
+      if (c < p) return NaN;
+      this.loss /= p;
+      this.gain /= p;
     }
-    if (d < 0) this.loss -= d;
-    else this.gain += d;
-    if (c < p) return NaN;
-    this.loss /= p;
-    this.gain /= p;
     const t = this.gain + this.loss;
     return t > -EPSILON && t < EPSILON ? 0 : 100.0 * (this.gain / t);
   }

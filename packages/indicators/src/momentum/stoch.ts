@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
-import { rollingExtremes } from '../window/extremes.ts';
 import { smaInto } from '../trend/sma.ts';
 
 export const stochParams = z.strictObject({
@@ -22,15 +21,44 @@ export function fastKInto(
   out: Float64Array,
 ): void {
   const n = close.length;
-  const first = start + period - 1;
-  if (first >= n) return;
-  const hi = new Float64Array(n);
-  const lo = new Float64Array(n);
-  rollingExtremes(high, low, start, period, hi, lo);
-  for (let i = first; i < n; i++) {
-    const l = lo[i]!;
-    const diff = (hi[i]! - l) / 100.0;
-    out[i] = diff !== 0.0 ? (close[i]! - l) / diff : 0.0;
+  // The window scan of rollingExtremes (see window/extremes.ts), fused so no temporary arrays are needed.
+  let hIdx = -1;
+  let lIdx = -1;
+  let highest = 0;
+  let lowest = 0;
+  for (let i = start + period - 1, trailing = start; i < n; i++, trailing++) {
+    const h = high[i]!;
+    if (hIdx < trailing) {
+      hIdx = trailing;
+      highest = high[trailing]!;
+      for (let j = trailing + 1; j <= i; j++) {
+        const v = high[j]!;
+        if (v >= highest) {
+          highest = v;
+          hIdx = j;
+        }
+      }
+    } else if (h >= highest) {
+      hIdx = i;
+      highest = h;
+    }
+    const l = low[i]!;
+    if (lIdx < trailing) {
+      lIdx = trailing;
+      lowest = low[trailing]!;
+      for (let j = trailing + 1; j <= i; j++) {
+        const v = low[j]!;
+        if (v <= lowest) {
+          lowest = v;
+          lIdx = j;
+        }
+      }
+    } else if (l <= lowest) {
+      lIdx = i;
+      lowest = l;
+    }
+    const diff = (highest - lowest) / 100.0;
+    out[i] = diff !== 0.0 ? (close[i]! - lowest) / diff : 0.0;
   }
 }
 

@@ -6,7 +6,8 @@ export const rmaParams = z.strictObject({ period: z.number().int().min(1).max(10
 /**
  * Wilder's smoothing (RMA, SMMA). TA-Lib has no function by this name; it is the smoothing inside
  * its RSI/ATR/ADX. Convention (as TA-Lib's ATR and TradingView's ta.rma): seeded with the SMA of the
- * first `period` values, then prev = (prev·(period−1) + x) / period, in that arithmetic order.
+ * first `period` values, then prev = (prev·(period−1) + x)·(1/period) (a multiply, not a divide,
+ * on the loop-carried chain).
  * Cross-checked against trading-signals' WSMA and against TA-Lib's ATR (an RMA of true range).
  */
 export function rmaInto(
@@ -23,8 +24,9 @@ export function rmaInto(
   let prev = total / period;
   out[first] = prev;
   const m = period - 1;
+  const inv = 1 / period;
   for (let i = first + 1; i < end; i++) {
-    prev = (prev * m + src[i]!) / period;
+    prev = (prev * m + src[i]!) * inv;
     out[i] = prev;
   }
 }

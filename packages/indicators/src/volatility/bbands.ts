@@ -47,8 +47,11 @@ export function bbands(src: Float64Array, period: number, stdDev: number): Bband
     s1 += d;
     s2 += d * d;
   }
+  // Re-anchor where i % period === 0; the first such i after lb = period − 1 is period.
+  let untilAnchor = 2;
   for (let i = lb; i < n; i++) {
-    if (i % period === 0) {
+    if (--untilAnchor === 0) {
+      untilAnchor = period;
       anchor = src[i - 1]!;
       s1 = 0;
       s2 = 0;

@@ -25,8 +25,9 @@ export function mfi(
   let posSum = 0;
   let negSum = 0;
   let prev = (high[0]! + low[0]! + close[0]!) / 3.0;
+  let slot = -1;
   for (let i = 1; i < n; i++) {
-    const slot = (i - 1) % period;
+    if (++slot === period) slot = 0;
     if (i > period) {
       posSum -= pos[slot]!;
       negSum -= neg[slot]!;

@@ -12,8 +12,8 @@ export function obv(close: Float64Array, volume: Float64Array): Float64Array {
   out[0] = acc;
   for (let i = 1; i < n; i++) {
     const c = close[i]!;
-    if (c > prev) acc += volume[i]!;
-    else if (c < prev) acc -= volume[i]!;
+    // Branch-free: ±1/0 × volume is exact, and the direction of a close is unpredictable.
+    acc += ((c > prev ? 1 : 0) - (c < prev ? 1 : 0)) * volume[i]!;
     out[i] = acc;
     prev = c;
   }

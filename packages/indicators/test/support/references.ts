@@ -26,6 +26,12 @@ export interface Reference {
   talib?: (c: Columns, p: P) => Series;
   peer?: { name: string; from: (p: P) => number; compute: (c: Columns, p: P) => Series; floor?: number };
   stream?: { create: (p: P) => Streamer; restore: (json: unknown) => Streamer };
+  /**
+   * Scale below which a difference is judged absolutely rather than relatively (compare.ts' floor).
+   * Oscillators on a 0–100 scale use 1: their running sums leave ~1e-12 of noise where the true
+   * value is 0 (both TA-Lib's and ours), which no relative test can rank.
+   */
+  floor?: number;
   /** Exact value of an output at index i, to settle disagreements (see compare.ts). */
   arbiter?: (c: Columns, p: P, output: string, i: number) => number;
   shift: Record<string, Move>;
@@ -126,6 +132,7 @@ export const references: Record<string, Reference> = {
     scale: { macd: 'follow', signal: 'follow', histogram: 'follow' },
   },
   rsi: {
+    floor: 1,
     params: [{ period: 2 }, { period: 30 }],
     talib: single('RSI'),
     stream: streamOf(
@@ -209,6 +216,7 @@ export const references: Record<string, Reference> = {
     scale: { value: 'follow' },
   },
   stoch: {
+    floor: 1,
     params: [{ kPeriod: 5, kSmoothing: 1, dPeriod: 1 }, { kPeriod: 1, kSmoothing: 2, dPeriod: 4 }, { kPeriod: 30, kSmoothing: 5, dPeriod: 5 }],
     talib: (c, p) => {
       const r = taLib('STOCH', { high: c.high, low: c.low, close: c.close }, {
@@ -224,6 +232,7 @@ export const references: Record<string, Reference> = {
     scale: { k: 'invariant', d: 'invariant' },
   },
   stochrsi: {
+    floor: 1,
     params: [{ rsiPeriod: 5, kPeriod: 5, dPeriod: 3 }, { rsiPeriod: 2, kPeriod: 1, dPeriod: 1 }],
     talib: (c, p) => {
       const r = taLib('STOCHRSI', { inReal: c.close }, {
@@ -238,6 +247,7 @@ export const references: Record<string, Reference> = {
     scale: { k: 'invariant', d: 'invariant' },
   },
   adx: {
+    floor: 1,
     params: [{ period: 2 }, { period: 30 }],
     talib: (c, p) => {
       const hlc = { high: c.high, low: c.low, close: c.close };
@@ -247,9 +257,10 @@ export const references: Record<string, Reference> = {
     shift: { adx: 'invariant', plusDi: 'invariant', minusDi: 'invariant' },
     scale: { adx: 'invariant', plusDi: 'invariant', minusDi: 'invariant' },
   },
-  cci: { params: [{ period: 2 }, { period: 50 }], talib: hlcTa('CCI'), ...osc },
-  willr: { params: [{ period: 2 }, { period: 50 }], talib: hlcTa('WILLR'), ...osc },
+  cci: { floor: 1, params: [{ period: 2 }, { period: 50 }], talib: hlcTa('CCI'), ...osc },
+  willr: { floor: 1, params: [{ period: 2 }, { period: 50 }], talib: hlcTa('WILLR'), ...osc },
   mfi: {
+    floor: 1,
     params: [{ period: 2 }, { period: 30 }],
     talib: (c, p) => ({ value: taLib('MFI', { high: c.high, low: c.low, close: c.close, volume: c.volume }, { optInTimePeriod: num(p, 'period') }).outReal }),
     shift: { value: 'none' },

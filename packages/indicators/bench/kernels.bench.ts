@@ -1,0 +1,479 @@
+/**
+ * Kernel benchmark (pnpm --filter @wick/indicators bench [-- --quick]). For 1,000,000 and 5,000
+ * candles, per indicator, in one run: Wick's kernel, TA-Lib's C function alone (a small harness
+ * compiled with gcc -O2 against the TA-Lib sources the talib package ships), the talib addon,
+ * tulind, technicalindicators and trading-signals. Prints markdown tables with the ratios the
+ * targets are stated in (DESIGN.md: ≤ 1.5× TA-Lib C, ≥ 20× faster than every JS-callable peer).
+ * Never fails on time.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as TS from 'trading-signals';
+import { getIndicator, indicators, parseParams } from '../src/index.ts';
+import type { Columns } from '../src/index.ts';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+
+// Collect garbage between measurements so one library's garbage is not billed to the next.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+// ---------- data ----------
+function randomWalk(n: number, seed: number): Columns {
+  let s = seed >>> 0;
+  const rand = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const c: Columns = {
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    time: new Float64Array(n),
+  };
+  let price = 100;
+  for (let i = 0; i < n; i++) {
+    const open = price;
+    price = Math.max(1, price * (1 + (rand() - 0.5) * 0.02));
+    c.open[i] = open;
+    c.close[i] = price;
+    c.high[i] = Math.max(open, price) * (1 + rand() * 0.005);
+    c.low[i] = Math.min(open, price) * (1 - rand() * 0.005);
+    c.volume[i] = 1 + rand() * 1000;
+    c.time[i] = Date.UTC(2024, 0, 1) + i * 60_000;
+  }
+  return c;
+}
+
+interface Series {
+  n: number;
+  cols: Columns;
+  arr: { open: number[]; high: number[]; low: number[]; close: number[]; volume: number[] };
+  candles: { open: number; high: number; low: number; close: number; volume: number }[];
+}
+
+function makeSeries(n: number): Series {
+  const cols = randomWalk(n, 2024);
+  const arr = {
+    open: Array.from(cols.open),
+    high: Array.from(cols.high),
+    low: Array.from(cols.low),
+    close: Array.from(cols.close),
+    volume: Array.from(cols.volume),
+  };
+  const candles = arr.close.map((close, i) => ({
+    open: arr.open[i]!,
+    high: arr.high[i]!,
+    low: arr.low[i]!,
+    close,
+    volume: arr.volume[i]!,
+  }));
+  return { n, cols, arr, candles };
+}
+
+// ---------- TA-Lib C harness ----------
+function talibSources(): string {
+  const pkg = dirname(require.resolve('talib/package.json'));
+  const lib = join(pkg, 'src', 'lib');
+  if (!existsSync(join(lib, 'include', 'ta_libc.h'))) throw new Error(`TA-Lib C sources not found under ${lib}`);
+  return lib;
+}
+
+/** Compiles the harness once per (harness source, TA-Lib tree); later runs reuse the binary. */
+function buildHarness(): string {
+  const lib = talibSources();
+  const src = join(here, 'talib-harness.c');
+  const hash = createHash('sha256').update(readFileSync(src)).update(lib).digest('hex').slice(0, 16);
+  const outDir = join(tmpdir(), 'wick-bench-talib');
+  const bin = join(outDir, `talib-harness-${hash}`);
+  if (existsSync(bin)) return bin;
+  mkdirSync(outDir, { recursive: true });
+  const cFiles = (dir: string): string[] =>
+    readdirSync(join(lib, 'src', dir))
+      .filter((f) => f.endsWith('.c'))
+      .map((f) => join(lib, 'src', dir, f));
+  process.stderr.write('compiling the TA-Lib C harness with gcc -O2 (once, ~30–60 s)…\n');
+  execFileSync(
+    'gcc',
+    [
+      '-O2',
+      '-w',
+      `-I${join(lib, 'include')}`,
+      `-I${join(lib, 'src', 'ta_common')}`,
+      `-I${join(lib, 'src', 'ta_func')}`,
+      '-o',
+      bin,
+      src,
+      ...cFiles('ta_func'),
+      ...cFiles('ta_common'),
+      '-lm',
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  return bin;
+}
+
+function runHarness(bin: string, s: Series, reps: number, inner: number): Map<string, number> {
+  const file = join(tmpdir(), 'wick-bench-talib', `columns-${s.n}.bin`);
+  const { open, high, low, close, volume } = s.cols;
+  writeFileSync(file, Buffer.concat([open, high, low, close, volume].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  const out = execFileSync(bin, [file, String(s.n), String(reps), String(inner)], { encoding: 'utf8' });
+  const times = new Map<string, number>();
+  for (const line of out.trim().split('\n')) {
+    const [name, ms] = line.split(' ');
+    if (name && ms) times.set(name, Number(ms));
+  }
+  return times;
+}
+
+// ---------- peers ----------
+interface TalibAddon {
+  execute(params: Record<string, unknown>): { result: Record<string, number[]> };
+}
+interface Tulind {
+  indicators: Record<string, { indicator(inputs: number[][], options: number[], cb: (err: unknown, res: number[][]) => void): void }>;
+}
+type TiCalc = Record<string, { calculate(input: Record<string, unknown>): unknown[] }>;
+const talib = require('talib') as TalibAddon;
+const tulind = require('tulind') as Tulind;
+const ti = require('technicalindicators') as TiCalc;
+
+type Run = () => unknown;
+type Peer = 'talib addon' | 'tulind' | 'technicalindicators' | 'trading-signals';
+const PEERS: Peer[] = ['talib addon', 'tulind', 'technicalindicators', 'trading-signals'];
+
+function tl(s: Series, name: string, inputs: Record<string, number[]>, opts: Record<string, number> = {}): Run {
+  return () => talib.execute({ name, startIdx: 0, endIdx: s.n - 1, ...inputs, ...opts });
+}
+function tu(name: string, inputs: number[][], opts: number[]): Run {
+  const ind = tulind.indicators[name];
+  if (!ind) return () => { throw new Error(`tulind has no ${name}`); };
+  return () => {
+    let out: number[][] | undefined;
+    ind.indicator(inputs, opts, (err, res) => {
+      if (err) throw err;
+      out = res;
+    });
+    if (out === undefined) throw new Error('tulind answered asynchronously; timing would be wrong');
+    return out;
+  };
+}
+function tic(name: string, input: Record<string, unknown>): Run {
+  const ind = ti[name];
+  if (!ind) return () => { throw new Error(`technicalindicators has no ${name}`); };
+  return () => ind.calculate(input);
+}
+function tsr<I>(make: () => { updates(inputs: readonly I[], replace?: boolean): unknown[] }, inputs: I[]): Run {
+  return () => make().updates(inputs, false);
+}
+
+/** JS-callable peers per indicator, all with Wick's default params. Absent = the library lacks it. */
+function peersFor(name: string, s: Series): Partial<Record<Peer, Run>> {
+  const { open: _o, high, low, close, volume } = s.arr;
+  const hlc = { high, low, close };
+  const c = s.candles;
+  switch (name) {
+    case 'sma':
+    case 'ema':
+    case 'wma': {
+      const up = name.toUpperCase();
+      const TsClass = { sma: TS.SMA, ema: TS.EMA, wma: TS.WMA }[name];
+      return {
+        'talib addon': tl(s, up, { inReal: close }, { optInTimePeriod: 20 }),
+        tulind: tu(name, [close], [20]),
+        technicalindicators: tic(up, { period: 20, values: close }),
+        'trading-signals': tsr(() => new TsClass(20), close),
+      };
+    }
+    case 'dema':
+    case 'tema': {
+      const TsClass = name === 'dema' ? TS.DEMA : TS.TEMA;
+      return {
+        'talib addon': tl(s, name.toUpperCase(), { inReal: close }, { optInTimePeriod: 20 }),
+        tulind: tu(name, [close], [20]),
+        'trading-signals': tsr(() => new TsClass(20), close),
+      };
+    }
+    case 'rma':
+      return {
+        tulind: tu('wilders', [close], [14]),
+        technicalindicators: tic('WEMA', { period: 14, values: close }),
+        'trading-signals': tsr(() => new TS.RMA(14), close),
+      };
+    case 'macd':
+      return {
+        'talib addon': tl(s, 'MACD', { inReal: close }, { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 }),
+        tulind: tu('macd', [close], [12, 26, 9]),
+        technicalindicators: tic('MACD', {
+          values: close,
+          fastPeriod: 12,
+          slowPeriod: 26,
+          signalPeriod: 9,
+          SimpleMAOscillator: false,
+          SimpleMASignal: false,
+        }),
+        'trading-signals': tsr(() => new TS.MACD(new TS.EMA(12), new TS.EMA(26), new TS.EMA(9)), close),
+      };
+    case 'rsi':
+      return {
+        'talib addon': tl(s, 'RSI', { inReal: close }, { optInTimePeriod: 14 }),
+        tulind: tu('rsi', [close], [14]),
+        technicalindicators: tic('RSI', { period: 14, values: close }),
+        'trading-signals': tsr(() => new TS.RSI(14), close),
+      };
+    case 'bbands':
+      return {
+        'talib addon': tl(s, 'BBANDS', { inReal: close }, { optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 }),
+        tulind: tu('bbands', [close], [20, 2]),
+        technicalindicators: tic('BollingerBands', { period: 20, stdDev: 2, values: close }),
+        'trading-signals': tsr(() => new TS.BollingerBands(20, 2), close),
+      };
+    case 'atr':
+    case 'natr':
+      return {
+        'talib addon': tl(s, name.toUpperCase(), hlc, { optInTimePeriod: 14 }),
+        tulind: tu(name, [high, low, close], [14]),
+        ...(name === 'atr' ? { technicalindicators: tic('ATR', { ...hlc, period: 14 }) } : {}),
+        'trading-signals': tsr(() => (name === 'atr' ? new TS.ATR(14) : new TS.NATR(14)), c),
+      };
+    case 'trange':
+      return {
+        'talib addon': tl(s, 'TRANGE', hlc),
+        tulind: tu('tr', [high, low, close], []),
+        technicalindicators: tic('TrueRange', hlc),
+        'trading-signals': tsr(() => new TS.TR(), c),
+      };
+    case 'stoch':
+      return {
+        'talib addon': tl(s, 'STOCH', hlc, {
+          optInFastK_Period: 14,
+          optInSlowK_Period: 3,
+          optInSlowK_MAType: 0,
+          optInSlowD_Period: 3,
+          optInSlowD_MAType: 0,
+        }),
+        tulind: tu('stoch', [high, low, close], [14, 3, 3]),
+        technicalindicators: tic('Stochastic', { ...hlc, period: 14, signalPeriod: 3 }),
+        'trading-signals': tsr(() => new TS.StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }), c),
+      };
+    case 'stochrsi':
+      return {
+        'talib addon': tl(s, 'STOCHRSI', { inReal: close }, {
+          optInTimePeriod: 14,
+          optInFastK_Period: 14,
+          optInFastD_Period: 3,
+          optInFastD_MAType: 0,
+        }),
+        tulind: tu('stochrsi', [close], [14]),
+        technicalindicators: tic('StochasticRSI', { values: close, rsiPeriod: 14, stochasticPeriod: 14, kPeriod: 3, dPeriod: 3 }),
+        'trading-signals': tsr(() => new TS.StochasticRSI(14), close),
+      };
+    case 'adx':
+    case 'cci':
+    case 'willr': {
+      const period = name === 'cci' ? 20 : 14;
+      const tiName = { adx: 'ADX', cci: 'CCI', willr: 'WilliamsR' }[name];
+      return {
+        'talib addon': tl(s, name.toUpperCase(), hlc, { optInTimePeriod: period }),
+        tulind: tu(name, [high, low, close], [period]),
+        technicalindicators: tic(tiName, { ...hlc, period }),
+        'trading-signals': tsr(
+          () => (name === 'adx' ? new TS.ADX(period) : name === 'cci' ? new TS.CCI(period) : new TS.WilliamsR(period)),
+          c,
+        ),
+      };
+    }
+    case 'mfi':
+      return {
+        'talib addon': tl(s, 'MFI', { ...hlc, volume }, { optInTimePeriod: 14 }),
+        tulind: tu('mfi', [high, low, close, volume], [14]),
+        technicalindicators: tic('MFI', { ...hlc, volume, period: 14 }),
+        'trading-signals': tsr(() => new TS.MFI(14), c),
+      };
+    case 'obv':
+      return {
+        'talib addon': tl(s, 'OBV', { inReal: close, volume }),
+        tulind: tu('obv', [close, volume], []),
+        technicalindicators: tic('OBV', { close, volume }),
+        'trading-signals': tsr(() => new TS.OBV(1), c),
+      };
+    case 'roc':
+    case 'mom':
+      return {
+        'talib addon': tl(s, name.toUpperCase(), { inReal: close }, { optInTimePeriod: 10 }),
+        tulind: tu(name, [close], [10]),
+        ...(name === 'roc' ? { technicalindicators: tic('ROC', { period: 10, values: close }) } : {}),
+        'trading-signals': tsr(() => (name === 'roc' ? new TS.ROC(10) : new TS.MOM(10)), close),
+      };
+    case 'vwap':
+      // Peers accumulate from the first candle; Wick re-anchors each UTC day (same cost class).
+      return {
+        technicalindicators: tic('VWAP', { ...hlc, volume }),
+        'trading-signals': tsr(() => new TS.VWAP(), c),
+      };
+    case 'keltner':
+      return {
+        technicalindicators: tic('KeltnerChannels', { ...hlc, maPeriod: 20, atrPeriod: 10, useSMA: false, multiplier: 2 }),
+        'trading-signals': tsr(() => new TS.KeltnerChannels({ emaInterval: 20, atrInterval: 10, multiplier: 2 }), c),
+      };
+    case 'donchian':
+      return { 'trading-signals': tsr(() => new TS.DonchianChannels(20), c) };
+    case 'psar':
+      return {
+        'talib addon': tl(s, 'SAR', { high, low }, { optInAcceleration: 0.02, optInMaximum: 0.2 }),
+        tulind: tu('psar', [high, low], [0.02, 0.2]),
+        technicalindicators: tic('PSAR', { high, low, step: 0.02, max: 0.2 }),
+        'trading-signals': tsr(() => new TS.PSAR({ accelerationStep: 0.02, accelerationMax: 0.2 }), c),
+      };
+    case 'supertrend':
+      return { 'trading-signals': tsr(() => new TS.SuperTrend({ interval: 10, multiplier: 3 }), c) };
+    case 'ichimoku':
+      return {
+        technicalindicators: tic('IchimokuCloud', { high, low, conversionPeriod: 9, basePeriod: 26, spanPeriod: 52, displacement: 26 }),
+        'trading-signals': tsr(() => new TS.IchimokuCloud({ conversionInterval: 9, baseInterval: 26, spanBInterval: 52 }), c),
+      };
+    default:
+      return {};
+  }
+}
+
+// ---------- timing ----------
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Median ms per call. `inner` back-to-back calls per sample (so 5k-candle calls are long enough
+ * to time); at least minReps samples, more while under budgetMs, at most maxReps.
+ */
+function measure(fn: Run, o: { warmup: number; minReps: number; maxReps: number; budgetMs: number; inner: number }): number {
+  for (let i = 0; i < o.warmup; i++) fn();
+  gc();
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < o.minReps || (samples.length < o.maxReps && performance.now() - start < o.budgetMs)) {
+    const t0 = performance.now();
+    for (let k = 0; k < o.inner; k++) fn();
+    samples.push((performance.now() - t0) / o.inner);
+  }
+  return median(samples);
+}
+
+/** Calls per sample so one sample lasts ≥ ~2 ms. */
+function innerFor(fn: Run): number {
+  const t0 = performance.now();
+  fn();
+  const once = Math.max(performance.now() - t0, 1e-3);
+  return Math.max(1, Math.min(2_000, Math.ceil(2 / once)));
+}
+
+// ---------- report ----------
+const fmt = (ms: number | undefined): string =>
+  ms === undefined ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(3) : ms.toFixed(4);
+const ratio = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + '×';
+
+interface Row {
+  name: string;
+  wick: number;
+  c?: number;
+  peers: Partial<Record<Peer, number>>;
+}
+
+function runSize(n: number, harness: string | null): Row[] {
+  const big = n >= 100_000;
+  const s = makeSeries(n);
+  process.stderr.write(`\n${n.toLocaleString('en-US')} candles: TA-Lib C harness…\n`);
+  const cTimes = harness ? runHarness(harness, s, big ? (quick ? 3 : 7) : quick ? 5 : 9, big ? 1 : Math.max(1, Math.round(2e6 / n / 20))) : new Map<string, number>();
+  const rows: Row[] = [];
+  for (const name of indicators.keys()) {
+    const def = getIndicator(name);
+    const params = parseParams(name, {});
+    const wickRun: Run = () => def.compute(s.cols, params);
+    const wickInner = big ? 1 : innerFor(wickRun);
+    const wick = measure(wickRun, { warmup: big ? 2 : 20, minReps: quick ? 3 : 7, maxReps: quick ? 5 : 21, budgetMs: big ? 1_500 : 300, inner: wickInner });
+    const row: Row = { name, wick, c: cTimes.get(name), peers: {} };
+    for (const [peer, fn] of Object.entries(peersFor(name, s)) as [Peer, Run][]) {
+      try {
+        // At 1 M the 5k pass has already warmed the JIT; each peer call costs 0.1–2 s there, so a
+        // few samples within a budget. At 5k: many calls per sample, several samples.
+        row.peers[peer] = big
+          ? measure(fn, { warmup: 0, minReps: 1, maxReps: quick ? 1 : 5, budgetMs: quick ? 0 : 2_000, inner: 1 })
+          : measure(fn, { warmup: 3, minReps: quick ? 3 : 5, maxReps: quick ? 5 : 11, budgetMs: 250, inner: innerFor(fn) });
+      } catch (err) {
+        process.stderr.write(`  ${peer} ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+    process.stderr.write(`  ${name}: wick ${fmt(wick)} ms\n`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function printTable(n: number, rows: Row[]): void {
+  console.log(`\n## ${n.toLocaleString('en-US')} candles — median ms per call (lower is better)\n`);
+  console.log(
+    '| indicator | Wick | TA-Lib C | talib addon | tulind | technicalindicators | trading-signals | Wick / TA-Lib C | best peer / Wick | verdict |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    const peerTimes = Object.values(r.peers).filter((x): x is number => x !== undefined);
+    const best = peerTimes.length ? Math.min(...peerTimes) : undefined;
+    const vsC = r.c !== undefined ? r.wick / r.c : undefined;
+    const vsPeer = best !== undefined ? best / r.wick : undefined;
+    const verdict: string[] = [];
+    if (vsC !== undefined) verdict.push(vsC <= 1.5 ? 'C ✓' : `C ✗ (${ratio(vsC / 1.5)} over 1.5×)`);
+    if (vsPeer !== undefined) verdict.push(vsPeer >= 20 ? 'peers ✓' : `peers ✗ (${ratio(vsPeer)} < 20×)`);
+    console.log(
+      `| ${r.name} | ${fmt(r.wick)} | ${fmt(r.c)} | ${PEERS.map((p) => fmt(r.peers[p])).join(' | ')} | ${
+        vsC !== undefined ? ratio(vsC) : '–'
+      } | ${vsPeer !== undefined ? ratio(vsPeer) : '–'} | ${verdict.join(', ') || '–'} |`,
+    );
+  }
+  const withC = rows.filter((r) => r.c !== undefined);
+  const cOk = withC.filter((r) => r.wick / r.c! <= 1.5).length;
+  const pOk = rows.filter((r) => {
+    const t = Object.values(r.peers).filter((x): x is number => x !== undefined);
+    return t.length > 0 && Math.min(...t) / r.wick >= 20;
+  }).length;
+  const withPeers = rows.filter((r) => Object.keys(r.peers).length > 0).length;
+  console.log(`\n≤ 1.5× TA-Lib C: ${cOk}/${withC.length}; ≥ 20× faster than every JS-callable peer: ${pOk}/${withPeers}.`);
+}
+
+function main(): void {
+  let harness: string | null = null;
+  try {
+    harness = buildHarness();
+  } catch (err) {
+    process.stderr.write(`TA-Lib C harness unavailable (${err instanceof Error ? err.message : String(err)}); C column left empty\n`);
+  }
+  const t0 = performance.now();
+  // 5k first: it also warms every JS function's JIT before the 1 M pass.
+  const small = runSize(5_000, harness);
+  const large = runSize(1_000_000, harness);
+  console.log(`# Wick kernels vs TA-Lib C and JS-callable peers (${quick ? 'quick' : 'full'} run, node ${process.version})`);
+  console.log(
+    '\nWick = the registry kernel (getIndicator(name).compute) on Float64Array columns; TA-Lib C = the C function alone (gcc -O2, preallocated outputs); peers get plain arrays / candle objects prepared outside the timing. Default params of Wick\'s registry everywhere.',
+  );
+  printTable(1_000_000, large);
+  printTable(5_000, small);
+  console.log(`\n(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+main();
