@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { CircuitBreaker, type BreakerState } from './breaker.ts';
 import type { Codec } from './codec.ts';
 import { Connection, isFatal, isTimeout } from './connection.ts';
-import { unwrap, wrap } from './envelope.ts';
+import { padGen, unwrap, wrap } from './envelope.ts';
 import { CacheAbortError, CacheConfigError } from './errors.ts';
 import { KeyBuilder, safeSegment, seriesTag, type CacheKey, type ResolvedKey, type SeriesRef } from './keys.ts';
 import { resolveOptions, type CacheOptions, type ResolvedOptions } from './options.ts';
-import { BUMP, GEN, RATE_LIMIT, READ, UNLOCK, WRITE } from './scripts.ts';
+import { BUMP, GEN, LOCK, RATE_LIMIT, UNLOCK, WRITE } from './scripts.ts';
 import { SingleFlight } from './single-flight.ts';
 import { parseInfo, StatsRecorder, type CacheStats, type NodeStats } from './stats.ts';
 import { DEFAULT_TTL, INTERVALS, mergeTtl, ttlForWindow, ttlPatchFromEnv, type Interval, type TtlTable } from './ttl.ts';
@@ -201,62 +201,72 @@ class ValkeyCache implements WickCache {
     }
   }
 
-  private read(rk: ResolvedKey, token: string): Promise<{ ok: true; value: GlideReturnType } | { ok: false }> {
-    return this.guarded('read', (c) =>
-      c.invokeScript(READ, { keys: [rk.genKey], args: [rk.stem, rk.suffix, token, String(this.o.lockMs)], decoder: Decoder.Bytes }),
-    );
+  /** The hot path: one MGET of [generation, value] in the series' slot. */
+  private read(rk: ResolvedKey): Promise<{ ok: true; value: GlideReturnType } | { ok: false }> {
+    return this.guarded('read', (c) => c.mget([rk.genKey, rk.valueKey], { decoder: Decoder.Bytes }));
   }
 
   private async fetch<T>(rk: ResolvedKey, loader: () => Promise<T>, opts: GetOrLoadOptions<T>): Promise<Outcome> {
     if (this.pendingBumps.has(rk.tag)) return this.bypass(loader, opts);
-    const token = this.nextToken();
-    let r = await this.read(rk, token);
+    let r = await this.read(rk);
     if (!r.ok) return this.bypass(loader, opts);
+    const token = this.nextToken();
     let waited = false;
+    let sawPresent = false;
     const deadline = Date.now() + this.o.lockWaitMs;
     let delay = POLL_MIN_MS;
     for (;;) {
-      const [genBuf, valueBuf, locked] = r.value as [Buffer, Buffer | null, number];
-      const gen = genBuf.toString();
-      if (valueBuf) {
-        const hit = this.decodeHit(valueBuf, opts);
+      const [genBuf, valueBuf] = r.value as [Buffer | null, Buffer | null];
+      if (genBuf && valueBuf) {
+        const hit = this.decodeHit(valueBuf, genBuf.toString('latin1'), opts);
         if (hit) {
-          if (hit.status === 'stale') this.revalidate(rk, gen, loader, opts);
-          return hit;
+          if (hit.status === 'stale') this.revalidate(rk, hit.gen, loader, opts);
+          return hit.outcome;
         }
-        // Unreadable (older format, other codec): overwrite it without taking the lock.
-        return this.loadAndStore(rk, gen, loader, opts, '');
       }
+      // Miss (absent, older generation, older format or expired without grace): initialise the
+      // generation if needed and try the fill lock, in one script.
+      const l = await this.guarded('lock', (c) =>
+        c.invokeScript(LOCK, { keys: [rk.genKey, rk.valueKey, rk.lockKey], args: [token, String(this.o.lockMs)], decoder: Decoder.String }),
+      );
+      if (!l.ok) return this.bypass(loader, opts);
+      const [gen, present, locked] = l.value as [string, number, number];
       if (locked === 1) return this.loadAndStore(rk, gen, loader, opts, token);
-      // Another caller (probably another process) is filling this key: wait for its value.
-      if (!waited) {
-        waited = true;
-        this.rec.inc('lockWaits');
+      if (present === 1) {
+        // A value of this generation is there but this caller could not use it twice in a row
+        // (expired without grace for this caller, or another codec's format): load and overwrite.
+        if (sawPresent) return this.loadAndStore(rk, gen, loader, opts, '');
+        sawPresent = true;
+      } else {
+        // Another caller (probably another process) holds the lock: wait for its value.
+        if (!waited) {
+          waited = true;
+          this.rec.inc('lockWaits');
+        }
+        if (Date.now() >= deadline) {
+          this.rec.inc('lockTimeouts');
+          return this.loadAndStore(rk, gen, loader, opts, '');
+        }
+        await sleep(delay);
+        delay = Math.min(POLL_MAX_MS, Math.ceil(delay * 1.5));
       }
-      if (Date.now() >= deadline) {
-        this.rec.inc('lockTimeouts');
-        return this.loadAndStore(rk, gen, loader, opts, '');
-      }
-      await sleep(delay);
-      delay = Math.min(POLL_MAX_MS, Math.ceil(delay * 1.5));
-      // Re-reading also re-resolves the generation and retries the lock: if the holder died, its
-      // lock expires (lockMs) and the first waiter to poll takes over.
-      r = await this.read(rk, token);
+      // Re-read. If the holder died, its lock expires (lockMs) and the first waiter to retry takes over.
+      r = await this.read(rk);
       if (!r.ok) return this.bypass(loader, opts);
     }
   }
 
-  private decodeHit<T>(buf: Buffer, opts: GetOrLoadOptions<T>): Outcome | undefined {
+  private decodeHit<T>(buf: Buffer, gen: string, opts: GetOrLoadOptions<T>): { outcome: Outcome; gen: string; status: CacheStatus } | undefined {
     const env = unwrap(buf);
-    if (!env) return undefined;
+    if (!env || env.gen !== padGen(gen)) return undefined;
     const value = opts.codec.decode(env.payload);
     if (value === undefined) return undefined;
     const now = Date.now();
-    const ageMs = Math.max(0, now - env.storedAtMs);
     const stale = now > env.freshUntilMs;
     // A value past its fresh time but still present is only served when the caller allows SWR.
     if (stale && !(opts.staleSeconds && opts.staleSeconds > 0)) return undefined;
-    return { value, bytes: env.payload, status: stale ? 'stale' : 'hit', ageMs };
+    const status: CacheStatus = stale ? 'stale' : 'hit';
+    return { outcome: { value, bytes: env.payload, status, ageMs: Math.max(0, now - env.storedAtMs) }, gen, status };
   }
 
   private async loadAndStore<T>(rk: ResolvedKey, gen: string | null, loader: () => Promise<T>, opts: GetOrLoadOptions<T>, token: string): Promise<Outcome> {
@@ -265,15 +275,12 @@ class ValkeyCache implements WickCache {
     try {
       value = await loader();
     } catch (err) {
-      if (token && gen !== null) {
-        const lockKey = `${this.keys.valueKey(rk, gen)}:lock`;
-        void this.guarded('unlock', (c) => c.invokeScript(UNLOCK, { keys: [lockKey], args: [token] }));
-      }
+      if (token) void this.guarded('unlock', (c) => c.invokeScript(UNLOCK, { keys: [rk.lockKey], args: [token] }));
       throw err;
     }
     const bytes = opts.codec.encode(value);
     if (gen === null) {
-      // refresh(): resolve the current generation first (no lock, no value needed back).
+      // refresh(): resolve the current generation first.
       const r = await this.guarded('gen', (c) => c.invokeScript(GEN, { keys: [rk.genKey], decoder: Decoder.String }));
       if (!r.ok) return { value, bytes, status: 'bypass', ageMs: 0 };
       gen = String(r.value);
@@ -281,10 +288,9 @@ class ValkeyCache implements WickCache {
     const now = Date.now();
     const ttlMs = opts.ttlSeconds * 1000;
     const pxMs = ttlMs + (opts.staleSeconds ?? 0) * 1000;
-    const valueKey = this.keys.valueKey(rk, gen);
-    const stored = wrap(bytes, now, now + ttlMs);
+    const stored = wrap(bytes, gen, now, now + ttlMs);
     const w = await this.guarded('write', (c) =>
-      c.invokeScript(WRITE, { keys: [valueKey, `${valueKey}:lock`], args: [stored, String(pxMs), token] }),
+      c.invokeScript(WRITE, { keys: [rk.genKey, rk.valueKey, rk.lockKey], args: [stored, String(pxMs), token, gen] }),
     );
     return { value, bytes, status: w.ok ? 'miss' : 'bypass', ageMs: 0 };
   }
@@ -299,9 +305,8 @@ class ValkeyCache implements WickCache {
   private revalidate<T>(rk: ResolvedKey, gen: string, loader: () => Promise<T>, opts: GetOrLoadOptions<T>): void {
     const { promise } = this.refreshes.run(rk.id, async () => {
       const token = this.nextToken();
-      const lockKey = `${this.keys.valueKey(rk, gen)}:lock`;
       const got = await this.guarded('lock', (c) =>
-        c.set(lockKey, token, { conditionalSet: 'onlyIfDoesNotExist', expiry: { type: TimeUnit.Milliseconds, count: this.o.lockMs } }),
+        c.set(rk.lockKey, token, { conditionalSet: 'onlyIfDoesNotExist', expiry: { type: TimeUnit.Milliseconds, count: this.o.lockMs } }),
       );
       if (!got.ok || got.value !== 'OK') return;
       await this.loadAndStore(rk, gen, loader, opts, token);

@@ -18,7 +18,8 @@ describe('keys', () => {
   it('plain symbols give readable keys with the series hash tag', () => {
     const r = kb.resolve({ kind: 'candles', series: { symbol: 'BTCUSDT', interval: '1m' }, window: '1-2-1000' });
     expect(r.genKey).toBe('wick:{BTCUSDT:1m}:gen');
-    expect(kb.valueKey(r, '17')).toBe('wick:{BTCUSDT:1m}:g17:c:1-2-1000');
+    expect(r.valueKey).toBe('wick:{BTCUSDT:1m}:c:1-2-1000');
+    expect(r.lockKey).toBe('wick:{BTCUSDT:1m}:c:1-2-1000:lock');
   });
 
   it('hostile symbols (braces, colons, spaces, 10 kB) cannot escape their namespace', () => {
@@ -27,7 +28,8 @@ describe('keys', () => {
     for (const symbol of hostile) {
       const r = kb.resolve({ kind: 'indicator', series: { symbol, interval: '5m' }, indicator: 'rsi}{', params: '{}', window: 'w: x' });
       assertContained(r.genKey);
-      assertContained(kb.valueKey(r, '1'));
+      assertContained(r.valueKey);
+      assertContained(r.lockKey);
       expect(r.tag.endsWith(':5m')).toBe(true);
       seen.add(r.genKey);
     }

@@ -14,18 +14,18 @@ export type CacheKey =
   | { kind: 'global'; namespace: string; id: string };
 
 /**
- * A key resolved into the pieces the Lua scripts need. The generation is not known on the client:
- * the script reads `genKey` and builds `${stem}${gen}:${suffix}` inside the slot, so a hit is one
- * round trip. Every piece shares the `{tag}`, hence one slot.
+ * A key resolved into its Valkey keys, all sharing the `{tag}` (one slot), so a hit is one MGET of
+ * [genKey, valueKey]: the stored value carries the generation it was written at, and a value whose
+ * generation is not the current one is a miss (see envelope.ts and DESIGN notes in cache.ts).
  */
 export interface ResolvedKey {
-  /** Stable id of the logical entry (no generation): single-flight map key. */
+  /** Stable id of the logical entry: single-flight map key (= valueKey). */
   id: string;
   /** The `{…}` hash tag, identifies the series (or global namespace). */
   tag: string;
   genKey: string;
-  stem: string;
-  suffix: string;
+  valueKey: string;
+  lockKey: string;
 }
 
 const SAFE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -114,11 +114,7 @@ export class KeyBuilder {
         break;
     }
     const base = this.tagged(tag);
-    return { id: `${base}${suffix}`, tag, genKey: `${base}gen`, stem: `${base}g`, suffix };
-  }
-
-  /** The full value key once the generation is known (lock key = value key + ':lock'). */
-  valueKey(k: ResolvedKey, gen: string): string {
-    return `${k.stem}${gen}:${k.suffix}`;
+    const valueKey = `${base}${suffix}`;
+    return { id: valueKey, tag, genKey: `${base}gen`, valueKey, lockKey: `${valueKey}:lock` };
   }
 }

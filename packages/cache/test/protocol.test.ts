@@ -25,10 +25,8 @@ const btc = { symbol: 'BTCUSDT', interval: '1m' } as const;
 const eth = { symbol: 'ETHUSDT', interval: '1m' } as const;
 const num = jsonCodec<number>();
 
-async function valueKeyOf(key: Parameters<KeyBuilder['resolve']>[0]): Promise<string> {
-  const rk = kb.resolve(key);
-  const gen = String(await raw.get(rk.genKey));
-  return kb.valueKey(rk, gen);
+function valueKeyOf(key: Parameters<KeyBuilder['resolve']>[0]): string {
+  return kb.resolve(key).valueKey;
 }
 
 describe('invalidation by generation', () => {
@@ -90,6 +88,17 @@ describe('invalidation by generation', () => {
     expect((await cache.getOrLoad(key, load, { codec: num, ttlSeconds: 60 })).value).toBe(40);
   });
 
+  it('a load that started before a bump is not stored for readers after it', async () => {
+    const key = { kind: 'candles', series: { symbol: 'SLOWLOAD', interval: '1m' }, window: 'w' } as const;
+    let release!: () => void;
+    const slow = cache.getOrLoad(key, () => new Promise<number>((r) => (release = () => r(1))), { codec: num, ttlSeconds: 60 });
+    await new Promise((r) => setTimeout(r, 50));
+    await cache.invalidateSeries(key.series); // ingest happened while the old data was being loaded
+    release();
+    expect((await slow).value).toBe(1); // its own caller still gets what it loaded …
+    expect(await cache.getOrLoad(key, async () => 2, { codec: num, ttlSeconds: 60 })).toMatchObject({ status: 'miss', value: 2 }); // … nobody else does
+  });
+
   it('a lost generation key never sends readers back to older entries', async () => {
     const key = { kind: 'candles', series: { symbol: 'GENLOSS', interval: '5m' }, window: 'w' } as const;
     await cache.getOrLoad(key, async () => 1, { codec: num, ttlSeconds: 60 });
@@ -105,9 +114,7 @@ describe('fill lock', () => {
     const key = { kind: 'candles', series: btc, window: 'deadholder' } as const;
     // A "holder" in another process took the lock and died: nobody releases it; it expires after 400 ms.
     const rk = kb.resolve(key);
-    await cache.getOrLoad({ kind: 'candles', series: btc, window: 'init-gen' }, async () => 0, { codec: num, ttlSeconds: 60 });
-    const gen = String(await raw.get(rk.genKey));
-    await raw.set(`${kb.valueKey(rk, gen)}:lock`, 'dead-process', { expiry: { type: TimeUnit.Milliseconds, count: 400 } });
+    await raw.set(rk.lockKey, 'dead-process', { expiry: { type: TimeUnit.Milliseconds, count: 400 } });
     let calls = 0;
     const before = (await cache.stats()).lockWaits;
     const t0 = Date.now();
@@ -116,15 +123,13 @@ describe('fill lock', () => {
     expect(calls).toBe(1);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300); // it did wait for the dead holder's lock
     expect((await cache.stats()).lockWaits).toBe(before + 1);
-    expect(await raw.get(`${kb.valueKey(rk, gen)}:lock`)).toBeNull(); // released by token
+    expect(await raw.get(rk.lockKey)).toBeNull(); // released by token
   });
 
   it('a waiter reads the holder’s value instead of loading', async () => {
     const key = { kind: 'candles', series: btc, window: 'liveholder' } as const;
     const rk = kb.resolve(key);
-    await cache.getOrLoad({ kind: 'candles', series: btc, window: 'init-gen2' }, async () => 0, { codec: num, ttlSeconds: 60 });
-    const gen = String(await raw.get(rk.genKey));
-    await raw.set(`${kb.valueKey(rk, gen)}:lock`, 'other-process', { expiry: { type: TimeUnit.Milliseconds, count: 2000 } });
+    await raw.set(rk.lockKey, 'other-process', { expiry: { type: TimeUnit.Milliseconds, count: 2000 } });
     const other = createCache({ nodes: SHARED_NODES, prefix, requestTimeoutMs: 500 });
     setTimeout(() => {
       // The other process finishes its load: writes the value (and its lock goes away).
@@ -176,8 +181,8 @@ describe('TTLs and the open candle', () => {
     const ko = { kind: 'candles', series, window: `0-${openTo}-100` } as const;
     await cache.getOrLoad(kc, async () => candles(3), { codec: candleCodec, ttlSeconds: cache.ttlFor('1h', { toMs: closedTo }) });
     await cache.getOrLoad(ko, async () => candles(3), { codec: candleCodec, ttlSeconds: cache.ttlFor('1h', { toMs: openTo }) });
-    const pttlClosed = await raw.pttl(await valueKeyOf(kc));
-    const pttlOpen = await raw.pttl(await valueKeyOf(ko));
+    const pttlClosed = await raw.pttl(valueKeyOf(kc));
+    const pttlOpen = await raw.pttl(valueKeyOf(ko));
     expect(pttlClosed).toBeGreaterThan((cache.ttlTable['1h'].historical - 5) * 1000);
     expect(pttlClosed).toBeLessThanOrEqual(cache.ttlTable['1h'].historical * 1000);
     expect(pttlOpen).toBeGreaterThan(0);

@@ -1,0 +1,163 @@
+// pnpm --filter @wick/cache bench — prints tables; never fails on time.
+// Raw GET of the very bytes getOrLoad stores vs a getOrLoad hit (one EVALSHA that also resolves the
+// generation), plus the alternatives considered for generation resolution, and codec costs.
+import { randomBytes } from 'node:crypto';
+import { Decoder, GlideClusterClient, Script } from '@valkey/valkey-glide';
+import { candleCodec, createCache, type CandleColumns } from '../src/index.ts';
+import { KeyBuilder } from '../src/keys.ts';
+
+const NODES = (process.env.VALKEY_NODES ?? '127.0.0.1:7000').split(',').map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) }));
+const CANDLES = 5_000;
+const SEQ = Number(process.env.BENCH_SEQ ?? 2_000);
+const CONC = 64;
+const CONC_MS = Number(process.env.BENCH_CONC_MS ?? 3_000);
+// The first design: a script returning { generation, value } (what the hot path was before MGET).
+const LUA_READ = new Script(`local g = redis.call('GET', KEYS[1]) local v = redis.call('GET', KEYS[2]) return {g, v}`);
+const prefix = `wickbench-${randomBytes(3).toString('hex')}`;
+
+function makeCandles(n: number): CandleColumns {
+  const f = (g: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => g(i));
+  return {
+    time: f((i) => 1_700_000_000_000 + i * 60_000), open: f((i) => 30_000 + Math.sin(i) * 100), high: f((i) => 30_050 + Math.sin(i) * 100),
+    low: f((i) => 29_950 + Math.sin(i) * 100), close: f((i) => 30_010 + Math.cos(i) * 100), volume: f((i) => 10 + (i % 97) * 0.37),
+  };
+}
+
+function pct(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+async function sequential(fn: () => Promise<unknown>, n = SEQ): Promise<{ p50: number; p99: number; mean: number }> {
+  for (let i = 0; i < 200; i++) await fn(); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    xs.push(performance.now() - t0);
+  }
+  return { p50: pct(xs, 0.5), p99: pct(xs, 0.99), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+}
+
+async function concurrent(fn: (worker: number) => Promise<unknown>): Promise<number> {
+  const until = performance.now() + CONC_MS;
+  let ops = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONC }, async (_, w) => {
+    while (performance.now() < until) {
+      await fn(w);
+      ops++;
+    }
+  }));
+  return ops / ((performance.now() - t0) / 1000);
+}
+
+function table(title: string, rows: Record<string, string | number>[]): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+const us = (ms: number) => Math.round(ms * 1000);
+
+async function main(): Promise<void> {
+  const data = makeCandles(CANDLES);
+  const cache = await createCache({ nodes: NODES, prefix, requestTimeoutMs: 1000, inflightLimit: 10_000 });
+  const raw = await GlideClusterClient.createClient({ addresses: NODES, requestTimeout: 1000, inflightRequestsLimit: 10_000 });
+  const kb = new KeyBuilder(prefix);
+  const keyOf = (w: number) => ({ kind: 'candles', series: { symbol: `BENCH${w}`, interval: '1m' }, window: `0-1-${CANDLES}` }) as const;
+  const opts = { codec: candleCodec, ttlSeconds: 600 };
+
+  // Fill: getOrLoad stores; then copy the exact stored bytes to a raw key in the same slot.
+  const rawKeys: string[] = [];
+  const genKeys: string[] = [];
+  const valueKeys: string[] = [];
+  for (let w = 0; w < CONC; w++) {
+    const r = await cache.getOrLoad(keyOf(w), async () => data, opts);
+    if (r.status !== 'miss') throw new Error('expected a cold key');
+    const rk = kb.resolve(keyOf(w));
+    const vk = rk.valueKey;
+    const stored = (await raw.get(vk, { decoder: Decoder.Bytes })) as Buffer;
+    const rawKey = `${kb.tagged(rk.tag)}raw`;
+    await raw.set(rawKey, stored);
+    rawKeys.push(rawKey);
+    genKeys.push(rk.genKey);
+    valueKeys.push(vk);
+  }
+  const payloadBytes = ((await raw.get(rawKeys[0]!, { decoder: Decoder.Bytes })) as Buffer).length;
+  const check = await cache.getOrLoad(keyOf(0), async () => { throw new Error('should hit'); }, opts);
+  if (check.status !== 'hit') throw new Error('expected a hit');
+
+  console.log(`payload: ${CANDLES} candles × 6 Float64 columns = ${payloadBytes} bytes stored (envelope + codec header + columns)`);
+  console.log(`cluster ${NODES.map((n) => `${n.host}:${n.port}`).join(',')}, sequential n=${SEQ}, concurrent ${CONC} workers × ${CONC_MS} ms (each worker its own key)`);
+
+  const rawGet = (w: number) => raw.get(rawKeys[w]!, { decoder: Decoder.Bytes });
+  const rawGetDecode = async (w: number) => candleCodec.decode(((await rawGet(w)) as Buffer).subarray(40));
+  const twoTrips = async (w: number) => {
+    await raw.get(genKeys[w]!, { decoder: Decoder.String });
+    return raw.get(valueKeys[w]!, { decoder: Decoder.Bytes });
+  };
+  const hit = async (w: number) => {
+    const r = await cache.getOrLoad(keyOf(w), async () => data, opts);
+    if (r.status !== 'hit') throw new Error(`not a hit: ${r.status}`);
+    return r;
+  };
+
+  const variants: [string, (w: number) => Promise<unknown>][] = [
+    ['raw GET (baseline)', rawGet],
+    ['raw GET + candleCodec.decode', rawGetDecode],
+    ['getOrLoad hit (MGET gen+value, decode)', hit],
+    ['alt: GET gen, then GET value (2 trips)', twoTrips],
+    ['alt: EVALSHA resolving gen + GET in Lua (1 trip)', (w: number) => raw.invokeScript(LUA_READ, { keys: [genKeys[w]!, valueKeys[w]!], decoder: Decoder.Bytes })],
+  ];
+  const seqRes: Record<string, { p50: number; p99: number; mean: number }> = {};
+  for (const [name, fn] of variants) seqRes[name] = await sequential(() => fn(0));
+  const base = seqRes['raw GET (baseline)']!;
+  table('Sequential, one call at a time (µs)', variants.map(([name]) => {
+    const r = seqRes[name]!;
+    return { variant: name, p50: us(r.p50), p99: us(r.p99), mean: us(r.mean), 'p50 vs raw': (r.p50 / base.p50).toFixed(2) + '×', 'mean vs raw': (r.mean / base.mean).toFixed(2) + '×' };
+  }));
+
+  const concRes: Record<string, number> = {};
+  for (const [name, fn] of variants) concRes[name] = await concurrent(fn);
+  const cbase = concRes['raw GET (baseline)']!;
+  table(`Concurrent, ${CONC} in flight (ops/s)`, variants.map(([name]) => ({
+    variant: name, 'ops/s': Math.round(concRes[name]!), 'vs raw': (concRes[name]! / cbase).toFixed(2) + '×',
+    'overhead %': (((cbase / concRes[name]!) - 1) * 100).toFixed(1),
+  })));
+
+  // Codec: binary columns vs JSON of the same columns.
+  const asJson = { time: Array.from(data.time), open: Array.from(data.open), high: Array.from(data.high), low: Array.from(data.low), close: Array.from(data.close), volume: Array.from(data.volume) };
+  const bin = candleCodec.encode(data);
+  const json = Buffer.from(JSON.stringify(asJson));
+  const N = 300;
+  const time = (fn: () => unknown) => {
+    for (let i = 0; i < 30; i++) fn();
+    const xs: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t0 = performance.now();
+      fn();
+      xs.push(performance.now() - t0);
+    }
+    return pct(xs, 0.5);
+  };
+  const be = time(() => candleCodec.encode(data));
+  const bd = time(() => candleCodec.decode(bin));
+  const je = time(() => Buffer.from(JSON.stringify(asJson)));
+  const jd = time(() => {
+    const o = JSON.parse(json.toString()) as Record<string, number[]>;
+    for (const k of Object.keys(o)) Float64Array.from(o[k]!);
+  });
+  table(`Codec, ${CANDLES} candles (median of ${N}, µs)`, [
+    { codec: 'binary Float64 columns', bytes: bin.length, 'encode µs': us(be), 'decode µs': us(bd) },
+    { codec: 'JSON.stringify / parse (+ to Float64Array)', bytes: json.length, 'encode µs': us(je), 'decode µs': us(jd) },
+    { codec: 'JSON ÷ binary', bytes: (json.length / bin.length).toFixed(2) + '×', 'encode µs': (je / be).toFixed(1) + '×', 'decode µs': (jd / bd).toFixed(1) + '×' },
+  ]);
+
+  const st = await cache.stats();
+  console.log(`\ncache stats after the run: hits ${st.hits}, misses ${st.misses}, errors ${st.errors}, valkey latency p50 ${st.latencyMs.p50.toFixed(3)} ms p99 ${st.latencyMs.p99.toFixed(3)} ms`);
+  await cache.clear();
+  raw.close();
+  await cache.close();
+}
+
+await main();
