@@ -23,6 +23,18 @@ export const configSchema = z.object({
   SLOW_MS: int(1000, 1),
   BUDGET_MS: int(5000, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  /** Kept warm from start-up: "SYMBOL:interval:indicator" items, comma-separated (default params, latest 500 candles). */
+  WARM: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^[A-Z0-9]{2,20}:(1m|5m|15m|1h|4h|1d):[a-z0-9_]{1,32}$/, 'WARM items look like BTCUSDT:1m:rsi')
+        .transform((item) => {
+          const [symbol, interval, indicator] = item.split(':') as [string, '1m', string];
+          return { symbol, interval, indicator };
+        }),
+    ),
+  ),
   /**
    * Signs liquidation cursors. Every process serving one URL needs the same value, so it is a
    * fixed dev default, not random per process: SET IT in production (a known key lets anyone

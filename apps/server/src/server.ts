@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { apiKeyFromHeaders, apiKeyId, appRouter, createApiMetrics, createContextFactory, createServices, type ApiMetrics } from '@wick/api';
-import { createCache, parseNodes, type WickCache } from '@wick/cache';
+import { createCache, createWarmer, parseNodes, type Warmer, type WickCache } from '@wick/cache';
 import { createDatabase, type Database } from '@wick/db';
 import { createEngine, type Engine } from '@wick/engine';
 import { pino, type Logger } from 'pino';
@@ -17,6 +17,7 @@ export interface RunningServer {
   database: Database;
   cache: WickCache;
   engine: Engine;
+  warmer: Warmer;
   metrics: ApiMetrics;
   registry: Registry;
   log: Logger;
@@ -53,6 +54,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     cursorSecret: config.CURSOR_SECRET,
   };
   const services = createServices({ database, cache, engine, metrics, budgetMs: config.BUDGET_MS, cursorSecret: config.CURSOR_SECRET });
+  const warmer = createWarmer(
+    cache,
+    config.WARM.map((w) => services.indicators.warmJob({ ...w, params: {}, limit: 500 })),
+    { logger: log },
+  );
+  warmer.start();
   const contextFor = createContextFactory({ services, config: apiConfig, log, metrics });
 
   const trpc = createHTTPHandler({
@@ -117,8 +124,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.closeAllConnections();
       await stopped;
+      warmer.stop();
       await Promise.allSettled([engine.close(), cache.close(), database.close()]);
     })());
 
-  return { url, port, server, database, cache, engine, metrics, registry, log, close };
+  return { url, port, server, database, cache, engine, warmer, metrics, registry, log, close };
 }

@@ -1,4 +1,4 @@
-import { seriesCodec, type CacheStatus, type Codec, type WickCache } from '@wick/cache';
+import { seriesCodec, type CacheKey, type CacheStatus, type Codec, type WarmJob, type WickCache } from '@wick/cache';
 import type { CandleColumns } from '@wick/db';
 import type { Engine } from '@wick/engine';
 import { canonicalParams, getIndicator, parseParams, type Columns } from '@wick/indicators';
@@ -151,35 +151,42 @@ export class IndicatorService {
     }
   }
 
-  /** Result cache → candles (cache, then DB) → engine → result cache. */
+  /** A warmer job keeping this request's answer cached (the dashboard's default views). */
+  warmJob(req: IndicatorRequest): WarmJob<StoredResult> {
+    const p = this.prepare(req);
+    return {
+      name: `${p.series.symbol}:${p.series.interval}:${p.indicator}:${p.canonical}:${windowId(p.window)}`,
+      key: resultKey(p),
+      load: () => this.computeStored(p, (warmup) => this.deps.candles.load(p.series, p.window, warmup), AbortSignal.timeout(this.deps.budgetMs)),
+      codec: resultCodec,
+      ttlSeconds: this.deps.cache.ttlFor(p.series.interval, { toMs: p.window.to ?? Date.now() }),
+    };
+  }
+
+  /** Candles (cache, then DB) → engine; the window's values only, warm-up cut off. */
+  private async computeStored(p: Prepared, loadCandles: (warmup: number) => Promise<CandleLoad>, signal: AbortSignal): Promise<StoredResult> {
+    const candles = await loadCandles(p.warmup);
+    const extra = Math.min(p.warmup, candles.skip);
+    const input = engineInput(candles.columns, p.indicator, candles.skip, extra);
+    const { outputs, computeMs } = await this.deps.engine.compute(input, { indicator: p.indicator, params: p.params }, { signal });
+    const sliced: Record<string, Float64Array> = {};
+    for (const [name, values] of Object.entries(outputs)) sliced[name] = values.slice(extra);
+    return { time: candles.columns.time.slice(candles.skip), outputs: sliced, computeMs };
+  }
+
+  /** Result cache → computeStored → result cache. */
   private async run(
     p: Prepared,
     loadCandles: (warmup: number) => Promise<CandleLoad>,
     signal: AbortSignal,
     outcomes: CacheOutcomes,
   ): Promise<IndicatorResult> {
-    const { cache, engine } = this.deps;
-    const key = {
-      kind: 'indicator' as const,
-      series: p.series,
-      indicator: p.indicator,
-      params: p.canonical,
-      window: windowId(p.window),
-    };
-    const ttlSeconds = cache.ttlFor(p.series.interval, { toMs: p.window.to ?? Date.now() });
-    const cached = await cache.getOrLoad(
-      key,
-      async (): Promise<StoredResult> => {
-        const candles = await loadCandles(p.warmup);
-        const extra = Math.min(p.warmup, candles.skip);
-        const input = engineInput(candles.columns, p.indicator, candles.skip, extra);
-        const { outputs, computeMs } = await engine.compute(input, { indicator: p.indicator, params: p.params }, { signal });
-        const sliced: Record<string, Float64Array> = {};
-        for (const [name, values] of Object.entries(outputs)) sliced[name] = values.slice(extra);
-        return { time: candles.columns.time.slice(candles.skip), outputs: sliced, computeMs };
-      },
-      { codec: resultCodec, ttlSeconds, signal },
-    );
+    const ttlSeconds = this.deps.cache.ttlFor(p.series.interval, { toMs: p.window.to ?? Date.now() });
+    const cached = await this.deps.cache.getOrLoad(resultKey(p), () => this.computeStored(p, loadCandles, signal), {
+      codec: resultCodec,
+      ttlSeconds,
+      signal,
+    });
     outcomes[cached.status] += 1;
     const values: Record<string, (number | null)[]> = {};
     for (const name of getIndicator(p.indicator).outputs) {
@@ -197,6 +204,10 @@ export class IndicatorService {
       computeMs: cached.value.computeMs,
     };
   }
+}
+
+function resultKey(p: Prepared): CacheKey {
+  return { kind: 'indicator', series: p.series, indicator: p.indicator, params: p.canonical, window: windowId(p.window) };
 }
 
 function abortPromise(signal: AbortSignal): Promise<never> {
