@@ -225,7 +225,7 @@ describe('liquidations', () => {
     expect(stats.total).toBeLessThanOrEqual(3);
     // And the killed queries are gone from the server.
     const [procs] = await db.pool.query<ResultSetHeader & { Info: string | null }[]>(
-      "SELECT info AS Info FROM information_schema.processlist WHERE info LIKE 'SELECT l.id%'",
+      "SELECT info AS Info FROM information_schema.processlist WHERE db = 'wick_test_db_liquidations' AND info LIKE 'SELECT l.id%'",
     );
     expect(procs).toEqual([]);
   });
