@@ -48,7 +48,7 @@ static const struct { const char *name; TA_RetCode (*run)(void); } fns[] = {
 
 static double now_ms(void) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); /* on-CPU time: the box is shared */
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
