@@ -61,6 +61,15 @@ function arbitration(def: IndicatorDefinition, c: Columns, p: Record<string, unk
   return { arbiter: (i) => arbiter(c, p, output, i + offset), arbitrated, ...(floor === undefined ? {} : { floor }) };
 }
 
+/** A copy with NaN in every column at one bar, and in single columns at two more. */
+export function withNaNs(c: Columns): Columns {
+  const out = slice(c, 0, c.close.length);
+  for (const k of ['open', 'high', 'low', 'close', 'volume'] as const) out[k][500] = NaN;
+  out.close[1200] = NaN;
+  out.high[1500] = NaN;
+  return out;
+}
+
 const long = randomWalk(100_000, 11);
 const medium = randomWalk(10_000, 12);
 const flatSeries = flat(300);
@@ -161,6 +170,16 @@ for (const def of indicators.values()) {
             const theirs = talib(c, p);
             for (const [name, expected] of Object.entries(theirs)) {
               expectSeriesClose(ours[name]!, expected!, label(def, p, what, name), arbitration(def, c, p, name, `TA-Lib, ${what}`));
+            }
+          }
+        }
+        if (!ref.nanDiffers) {
+          // Raw kernels follow IEEE arithmetic like TA-Lib: the same values become NaN.
+          const c = withNaNs(medium);
+          for (const p of paramSets(def)) {
+            const ours = run(def, c, p);
+            for (const [name, expected] of Object.entries(talib(c, p))) {
+              expectSeriesClose(ours[name]!, expected!, label(def, p, 'NaN-containing walk', name), { floor: ref.floor ?? 1e-12 });
             }
           }
         }

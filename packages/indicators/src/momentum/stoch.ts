@@ -33,7 +33,7 @@ export function fastKInto(
       highest = high[trailing]!;
       for (let j = trailing + 1; j <= i; j++) {
         const v = high[j]!;
-        if (v >= highest) {
+        if (v > highest) {
           highest = v;
           hIdx = j;
         }
@@ -48,7 +48,7 @@ export function fastKInto(
       lowest = low[trailing]!;
       for (let j = trailing + 1; j <= i; j++) {
         const v = low[j]!;
-        if (v <= lowest) {
+        if (v < lowest) {
           lowest = v;
           lIdx = j;
         }

@@ -19,7 +19,7 @@ export function willr(high: Float64Array, low: Float64Array, close: Float64Array
       highest = high[trailing]!;
       for (let j = trailing + 1; j <= i; j++) {
         const v = high[j]!;
-        if (v >= highest) {
+        if (v > highest) {
           highest = v;
           hIdx = j;
         }
@@ -34,7 +34,7 @@ export function willr(high: Float64Array, low: Float64Array, close: Float64Array
       lowest = low[trailing]!;
       for (let j = trailing + 1; j <= i; j++) {
         const v = low[j]!;
-        if (v <= lowest) {
+        if (v < lowest) {
           lowest = v;
           lIdx = j;
         }

@@ -60,7 +60,10 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
     if (diffM > 0 && diffP < diffM) mdm += diffM;
     else if (diffP > 0 && diffP > diffM) pdm += diffP;
     tr = tr - tr * inv + t;
-    let dx = NaN;
+    // DX exists unless TR or the DI sum is ~0; then TA-Lib skips the bar (holds ADX). A NaN input
+    // is not "~0", so it flows into ADX and stays, as in TA-Lib.
+    let dx = 0;
+    let hasDx = false;
     if (tr > -EPSILON && tr < EPSILON) {
       plusDi[i] = 0.0;
       minusDi[i] = 0.0;
@@ -70,16 +73,19 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
       plusDi[i] = pdi;
       minusDi[i] = mdi;
       const s = mdi + pdi;
-      if (!(s > -EPSILON && s < EPSILON)) dx = 100.0 * (Math.abs(mdi - pdi) / s);
+      if (!(s > -EPSILON && s < EPSILON)) {
+        dx = 100.0 * (Math.abs(mdi - pdi) / s);
+        hasDx = true;
+      }
     }
     if (i < lb) {
-      if (dx === dx) sumDx += dx;
+      if (hasDx) sumDx += dx;
     } else if (i === lb) {
-      if (dx === dx) sumDx += dx;
+      if (hasDx) sumDx += dx;
       prevAdx = sumDx / period;
       adxOut[i] = prevAdx;
     } else {
-      if (dx === dx) prevAdx = (prevAdx * m + dx) * inv;
+      if (hasDx) prevAdx = (prevAdx * m + dx) * inv;
       adxOut[i] = prevAdx;
     }
   }

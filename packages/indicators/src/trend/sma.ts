@@ -19,6 +19,11 @@ export function smaInto(
   period: number,
   out: Float64Array,
 ): void {
+  if (period === 1) {
+    // As TA-Lib's MA(1): a copy, so a NaN does not stay in a running sum.
+    for (let i = start; i < end; i++) out[i] = src[i]!;
+    return;
+  }
   const first = start + period - 1;
   if (first >= end) return;
   let total = 0;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
 import { parseState, parseWith } from '../params.ts';
 import { jsonNumber, toJsonNumber } from '../state-json.ts';
-import { trueRange } from './trange.ts';
+import { trange, trueRange } from './trange.ts';
 
 export const atrParams = z.strictObject({ period: z.number().int().min(1).max(100_000).default(14) });
 export type AtrParams = z.output<typeof atrParams>;
@@ -15,6 +15,8 @@ export type AtrParams = z.output<typeof atrParams>;
  */
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
   const n = high.length;
+  // TA-Lib's ATR(1) is the true range itself (no smoothing step, so a NaN does not linger).
+  if (period === 1) return trange(high, low, close);
   const out = outputArray(n, period);
   if (period >= n) return out;
   let total = 0;
@@ -91,6 +93,7 @@ export class AtrState {
     this.prevClose = candle.close;
     if (c === 0) return NaN;
     const g = trueRange(candle.high, candle.low, pc);
+    if (p === 1) return g;
     if (c < p) {
       this.total += g;
       return NaN;

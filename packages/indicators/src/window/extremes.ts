@@ -28,7 +28,7 @@ export function rollingExtremes(
       highest = high[trailing]!;
       for (let j = trailing + 1; j <= i; j++) {
         const v = high[j]!;
-        if (v >= highest) {
+        if (v > highest) {
           highest = v;
           hIdx = j;
         }
@@ -43,7 +43,7 @@ export function rollingExtremes(
       lowest = low[trailing]!;
       for (let j = trailing + 1; j <= i; j++) {
         const v = low[j]!;
-        if (v <= lowest) {
+        if (v < lowest) {
           lowest = v;
           lIdx = j;
         }

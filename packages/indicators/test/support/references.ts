@@ -32,6 +32,8 @@ export interface Reference {
    * value is 0 (both TA-Lib's and ours), which no relative test can rank.
    */
   floor?: number;
+  /** Why NaN inputs give other NaN positions than TA-Lib's (checked in test/nan.test.ts instead). */
+  nanDiffers?: string;
   /** Exact value of an output at index i, to settle disagreements (see compare.ts). */
   arbiter?: (c: Columns, p: P, output: string, i: number) => number;
   shift: Record<string, Move>;
@@ -143,6 +145,7 @@ export const references: Record<string, Reference> = {
     ...osc,
   },
   bbands: {
+    nanDiffers: 'the sums are rebuilt every period, so a NaN only spoils the windows that contain it (TA-Lib: every later value)',
     arbiter: (c, p, output, i) => {
       // Two passes in a frame centred on the window's first value: no cancellation to speak of.
       const period = num(p, 'period');
@@ -267,6 +270,7 @@ export const references: Record<string, Reference> = {
     scale: { value: 'invariant' },
   },
   obv: {
+    nanDiffers: 'branch-free accumulation: a NaN volume spoils every later value (TA-Lib skips a bar whose close is NaN or unchanged)',
     params: [],
     talib: (c) => ({ value: taLib('OBV', { inReal: c.close, volume: c.volume }).outReal }),
     ...osc,
