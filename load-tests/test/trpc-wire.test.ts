@@ -16,6 +16,7 @@ import {
   UnknownMetaError,
   WireFormatError,
 } from '../lib/trpc-wire.js';
+import * as shape from '../lib/shapes.js';
 
 let wick: Wick;
 const LIQUIDATIONS = 2500;
@@ -246,5 +247,42 @@ describe('against the real server', () => {
     expect(new Set([...data1.rows, ...data2.rows].map((r) => r.id)).size).toBe(2000);
     const forged = await get(queryUrl(wick.url, 'liquidations.list', { cursor: `${data1.nextCursor!.slice(0, -2)}xx` }));
     expect(forged.status).toBe(400);
+  });
+});
+
+describe('answer shapes the k6 checks use', () => {
+  const data = async (path: string, input?: unknown) => {
+    const d = decodeResponse((await get(queryUrl(wick.url, path, input))).body);
+    if (!d.ok) throw new Error(`${path}: ${d.error.message}`);
+    return d.data;
+  };
+
+  it('accept what the server answers', async () => {
+    expect(shape.isSymbolList(await data('symbols.list'))).toBe(true);
+    expect(shape.isCatalog(await data('indicators.catalog'))).toBe(true);
+    expect(shape.isIndicatorResult(await data('indicators.compute', rsi), 50)).toBe(true);
+    expect(shape.isIndicatorResult(await data('indicators.compute', { ...rsi, indicator: 'macd', params: {} }), 50)).toBe(true);
+    expect(shape.isBatchResult(await data('indicators.batch', { items: [rsi, { ...rsi, indicator: 'zzz' }] }), 2)).toBe(true);
+    expect(shape.isCandleRange(await data('candles.range', { symbol: 'BTCUSDT', interval: '1m', limit: 20, to: T0 - MINUTE }))).toBe(true);
+    const page = await data('liquidations.list', { limit: 100 });
+    expect(shape.isLiquidationPage(page)).toBe(true);
+    expect(shape.isLiquidationSummary(await data('liquidations.summary', { bucket: '1h', from: T0 - 3_600_000 * 3, to: T0 }))).toBe(true);
+    const snap = await data('dashboard.snapshot', { symbol: 'BTCUSDT', interval: '1m', indicators: [{ indicator: 'rsi', params: {} }], limit: 30, to: T0 - MINUTE });
+    expect(shape.isSnapshot(snap)).toBe(true);
+    expect((snap as { errors: unknown[] }).errors).toEqual([]);
+    expect(shape.isHealth(await data('health'))).toBe(true);
+    expect(shape.isHealth(JSON.parse((await get(`${wick.url}/health`)).body))).toBe(true);
+    expect(shape.isCacheStats(await data('cache.stats'))).toBe(true);
+  });
+
+  it('reject what a wrong answer would look like', async () => {
+    const result = (await data('indicators.compute', rsi)) as { time: number[]; values: { value: number[] } };
+    expect(shape.isIndicatorResult(result, 49)).toBe(false);
+    expect(shape.isIndicatorResult({ ...result, values: { value: result.values.value.slice(1) } })).toBe(false);
+    expect(shape.isIndicatorResult({ ...result, cache: { status: 'warm', ageMs: 0 } })).toBe(false);
+    const page = (await data('liquidations.list', { limit: 100 })) as { rows: unknown[]; nextCursor: string };
+    expect(shape.isLiquidationPage({ ...page, rows: [...page.rows].reverse() })).toBe(false);
+    expect(shape.isBatchResult({ items: [] }, 1)).toBe(false);
+    expect(shape.countLines('a\nb\n')).toBe(2);
   });
 });
