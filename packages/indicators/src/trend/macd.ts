@@ -32,14 +32,16 @@ export function macd(src: Float64Array, fast: number, slow: number, signal: numb
   const n = src.length;
   const lb = slow - 1 + (signal - 1);
   const line = new Float64Array(n);
-  const slowE = new Float64Array(n);
-  emaInto(src, 0, n, slow, emaK(slow), slowE);
+  // The histogram's buffer holds the slow EMA until the end: one 8-byte-per-candle array fewer.
+  const hist = new Float64Array(n);
+  emaInto(src, 0, n, slow, emaK(slow), hist);
   emaInto(src, slow - fast, n, fast, emaK(fast), line);
-  for (let i = slow - 1; i < n; i++) line[i] = line[i]! - slowE[i]!;
+  for (let i = slow - 1; i < n; i++) line[i] = line[i]! - hist[i]!;
   const sig = outputArray(n, lb);
   emaInto(line, slow - 1, n, signal, emaK(signal), sig);
-  line.fill(NaN, 0, lb < n ? lb : n);
-  const hist = outputArray(n, lb);
+  const w = lb < n ? lb : n;
+  line.fill(NaN, 0, w);
+  hist.fill(NaN, 0, w);
   for (let i = lb; i < n; i++) hist[i] = line[i]! - sig[i]!;
   return { macd: line, signal: sig, histogram: hist };
 }
