@@ -5,7 +5,7 @@ import { createDatabase, listLiquidations, listSymbols, type KeysetCursor } from
 
 const database = createDatabase({ url: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL });
 const depth = Number(process.env.BENCH_DEPTH ?? 900_000);
-const reps = 30;
+const reps = Number(process.env.BENCH_REPS ?? 30);
 
 async function cursorAt(where: string, values: unknown[], offset: number): Promise<KeysetCursor | undefined> {
   const [rows] = await database.pool.query({
