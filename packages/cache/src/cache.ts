@@ -79,9 +79,12 @@ interface Outcome {
   ageMs: number;
 }
 
+const MAX_TTL_S = 30 * 86_400;
+/** Hand-written twin of getOrLoadSchema for the hot path; the schema explains failures. */
+const ttlOk = (s: unknown): boolean => Number.isInteger(s) && (s as number) >= 1 && (s as number) <= MAX_TTL_S;
 const getOrLoadSchema = z.object({
-  ttlSeconds: z.number().int().min(1).max(30 * 86_400),
-  staleSeconds: z.number().int().min(0).max(30 * 86_400).optional(),
+  ttlSeconds: z.number().int().min(1).max(MAX_TTL_S),
+  staleSeconds: z.number().int().min(0).max(MAX_TTL_S).optional(),
 });
 
 const rateLimitSchema = z.object({
@@ -158,8 +161,10 @@ class ValkeyCache implements WickCache {
   }
 
   private async run<T>(key: CacheKey, loader: () => Promise<T>, options: GetOrLoadOptions<T>, force: boolean): Promise<Cached<T>> {
-    const v = getOrLoadSchema.safeParse({ ttlSeconds: options.ttlSeconds, staleSeconds: options.staleSeconds });
-    if (!v.success) throw new CacheConfigError(`invalid getOrLoad options: ${v.error.message}`);
+    if (!ttlOk(options.ttlSeconds) || !(options.staleSeconds === undefined || options.staleSeconds === 0 || ttlOk(options.staleSeconds))) {
+      const v = getOrLoadSchema.safeParse({ ttlSeconds: options.ttlSeconds, staleSeconds: options.staleSeconds });
+      throw new CacheConfigError(`invalid getOrLoad options: ${v.success ? 'out of range' : v.error.message}`);
+    }
     const rk = this.keys.resolve(key);
     const { signal, codec } = options;
     if (signal?.aborted) throw new CacheAbortError('aborted');
@@ -170,7 +175,9 @@ class ValkeyCache implements WickCache {
     const out = await abortable(promise, signal);
     this.count(out.status);
     let value = out.value as T;
-    if (!leader && out.bytes) value = codec.decode(out.bytes) ?? value;
+    // Joiners decode their own copy: the leader's value may be zero-copy over the shared bytes and
+    // may be transferred to a worker by its caller.
+    if (!leader && out.bytes) value = codec.decode(Buffer.from(out.bytes)) ?? value;
     return { value, status: out.status, ageMs: out.ageMs };
   }
 

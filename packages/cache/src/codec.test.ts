@@ -91,3 +91,22 @@ describe('jsonCodec', () => {
     expect(c.decode(bad)).toBeUndefined();
   });
 });
+
+describe('zero-copy decode', () => {
+  it('views an exclusively owned, aligned buffer without copying, and copies a shared one', () => {
+    const enc = candleCodec.encode(cols(2000)); // > pool size, own ArrayBuffer
+    const own = Buffer.alloc(enc.length);
+    enc.copy(own);
+    const a = candleCodec.decode(own)!;
+    expect(a.close.buffer).toBe(own.buffer);
+    const small = candleCodec.encode(cols(3));
+    const inPool = Buffer.from(small); // < 4 KB: lives in a shared pool slab
+    const b = candleCodec.decode(inPool)!;
+    expect(b.close.buffer).not.toBe(inPool.buffer);
+    expect(Array.from(b.close)).toEqual([100.5, 101.5, 102.5]);
+    // With a 40-byte envelope in front (as stored in Valkey) the columns stay 8-aligned.
+    const env = Buffer.alloc(40 + enc.length);
+    enc.copy(env, 40);
+    expect(candleCodec.decode(env.subarray(40))!.close.buffer).toBe(env.buffer);
+  });
+});

@@ -25,8 +25,12 @@ export interface CandleColumns {
  *   8  u16 columns
  *  10  per column: u8 name length + utf8 name
  *   …  zero padding to a multiple of 8, then columns × rows float64
- * Decoding is one copy into a fresh ArrayBuffer (aligned, owned by the caller, safe to transfer
- * to a worker) plus a Float64Array view per column.
+ * Decoding makes a Float64Array view per column over one ArrayBuffer. If `buf` alone owns its
+ * ArrayBuffer (as every Buffer glide returns does) and the columns are 8-aligned in it, the views
+ * are zero-copy over that memory; otherwise the columns are copied once into a fresh ArrayBuffer.
+ * Either way the result owns its memory: safe to transfer to a worker (transferring one column's
+ * buffer transfers all columns of that value). Measured: the copy of 5,000 candles was ~40 % of a
+ * getOrLoad hit on this box.
  */
 export const FORMAT_VERSION = 1;
 const KIND_CANDLES = 1;
@@ -75,6 +79,14 @@ function encodeColumns(kind: number, cols: Record<string, Float64Array>): Buffer
   return out;
 }
 
+/**
+ * True when no other Buffer can share buf's memory: it reaches the end of its ArrayBuffer and that
+ * ArrayBuffer is larger than Node's allocation pool slab (small Buffers may live in a shared slab).
+ */
+function ownsBuffer(buf: Buffer): boolean {
+  return buf.buffer instanceof ArrayBuffer && buf.byteOffset + buf.length === buf.buffer.byteLength && buf.buffer.byteLength > Buffer.poolSize;
+}
+
 function decodeColumns(kind: number, buf: Buffer): Record<string, Float64Array> | undefined {
   if (buf.length < 10 || buf[0] !== MAGIC0 || buf[1] !== MAGIC1) return undefined;
   if (buf[2] !== FORMAT_VERSION || buf[3] !== kind) return undefined;
@@ -92,6 +104,14 @@ function decodeColumns(kind: number, buf: Buffer): Record<string, Float64Array> 
   const head = Math.ceil(o / 8) * 8;
   const bytes = ncols * rows * 8;
   if (buf.length !== head + bytes) return undefined;
+  const out: Record<string, Float64Array> = {};
+  const start = buf.byteOffset + head;
+  if (LE && ownsBuffer(buf) && start % 8 === 0) {
+    names.forEach((n, c) => {
+      out[n] = new Float64Array(buf.buffer, start + c * rows * 8, rows);
+    });
+    return out;
+  }
   const ab = new ArrayBuffer(bytes);
   const u8 = new Uint8Array(ab);
   if (LE) u8.set(buf.subarray(head, head + bytes));
@@ -99,7 +119,6 @@ function decodeColumns(kind: number, buf: Buffer): Record<string, Float64Array> 
     const dv = new DataView(ab);
     for (let i = 0; i < bytes; i += 8) dv.setFloat64(i, buf.readDoubleLE(head + i), true);
   }
-  const out: Record<string, Float64Array> = {};
   names.forEach((n, c) => {
     out[n] = new Float64Array(ab, c * rows * 8, rows);
   });

@@ -74,6 +74,24 @@ const keySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('global'), namespace: text, id: text }),
 ]);
 
+const INTERVAL_SET: ReadonlySet<string> = new Set(intervalSchema.options);
+const okText = (s: unknown): boolean => typeof s === 'string' && s.length >= 1 && s.length <= 16_384;
+
+function looksValid(k: CacheKey): boolean {
+  if (typeof k !== 'object' || k === null) return false;
+  switch (k.kind) {
+    case 'candles':
+      return okText(k.series?.symbol) && INTERVAL_SET.has(k.series?.interval) && okText(k.window);
+    case 'indicator':
+      return okText(k.series?.symbol) && INTERVAL_SET.has(k.series?.interval) && okText(k.window) &&
+        okText(k.indicator) && typeof k.params === 'string' && k.params.length <= 16_384;
+    case 'global':
+      return okText(k.namespace) && okText(k.id);
+    default:
+      return false;
+  }
+}
+
 export function seriesTag(series: SeriesRef): string {
   return `${safeSegment(series.symbol)}:${series.interval}`;
 }
@@ -94,8 +112,11 @@ export class KeyBuilder {
   }
 
   resolve(key: CacheKey): ResolvedKey {
-    const r = keySchema.safeParse(key);
-    if (!r.success) throw new CacheConfigError(`invalid cache key: ${r.error.message}`);
+    // Hot path: a hand-written check of the usual shape; zod only to explain a failure.
+    if (!looksValid(key)) {
+      const r = keySchema.safeParse(key);
+      if (!r.success) throw new CacheConfigError(`invalid cache key: ${r.error.message}`);
+    }
     let tag: string;
     let suffix: string;
     switch (key.kind) {

@@ -48,12 +48,12 @@ export function backoffMs(failures: number, baseMs = 1_000, maxMs = 30_000): num
  * cache.refresh (store unconditionally). Never blocks a request or start-up; failures are logged,
  * counted and retried with backoff.
  */
-export function createWarmer(cache: WickCache, jobs: WarmJob<never>[] | WarmJob[], opts: WarmerOptions = {}): Warmer {
+export function createWarmer(cache: WickCache, jobs: WarmJob[], opts: WarmerOptions = {}): Warmer {
   const refreshAt = Math.min(0.95, Math.max(0.1, opts.refreshAt ?? 0.8));
   const base = opts.baseBackoffMs ?? 1_000;
   const cap = opts.maxBackoffMs ?? 30_000;
   const totals = { runs: 0, successes: 0, failures: 0 };
-  const state = (jobs as WarmJob[]).map((job) => ({
+  const state = jobs.map((job) => ({
     job, successes: 0, failures: 0, consecutiveFailures: 0, nextAt: 0, timer: null as NodeJS.Timeout | null,
   }));
   let running = false;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candleCodec, jsonCodec, type WickCache } from '../src/index.ts';
+import { CacheAbortError, CacheConfigError, candleCodec, jsonCodec, type WickCache } from '../src/index.ts';
 import { candles, deferred, sharedCache } from './helpers.ts';
 
 let cache: WickCache;
@@ -51,6 +51,33 @@ describe('getOrLoad against the real cluster', () => {
     for (const r of results) expect(r.value).toEqual({ n: 42 });
     // Joiners get their own decoded copy, so one caller mutating (or transferring) cannot hurt another.
     expect(results[1]!.value).not.toBe(results[2]!.value);
+  });
+
+  it('an abort signal stops only that caller; the shared load still fills the cache', async () => {
+    const key = { kind: 'global', namespace: 'abort', id: 'x' } as const;
+    const gate = deferred();
+    let calls = 0;
+    const load = async () => {
+      calls++;
+      await gate.promise;
+      return 3;
+    };
+    const ac = new AbortController();
+    const aborted = cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60, signal: ac.signal });
+    const other = cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60 });
+    ac.abort();
+    await expect(aborted).rejects.toBeInstanceOf(CacheAbortError);
+    gate.resolve();
+    expect((await other).value).toBe(3);
+    expect(calls).toBe(1);
+    expect((await cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60 })).status).toBe('hit');
+    await expect(cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CacheAbortError);
+  });
+
+  it('rejects bad options with a named error', async () => {
+    const key = { kind: 'global', namespace: 'bad', id: 'x' } as const;
+    await expect(cache.getOrLoad(key, async () => 1, { codec: jsonCodec<number>(), ttlSeconds: 0 })).rejects.toBeInstanceOf(CacheConfigError);
+    await expect(cache.getOrLoad({ ...key, id: '' }, async () => 1, { codec: jsonCodec<number>(), ttlSeconds: 5 })).rejects.toBeInstanceOf(CacheConfigError);
   });
 
   it('a loader error reaches every caller and is not cached', async () => {
