@@ -11,6 +11,14 @@
  * The open candle: ttlFor gives a window that reaches the still-open candle (see isWindowClosed)
  * the short `recent` TTL, so it is never kept as final. Callers must compute the TTL from the
  * window's `to` (or now, for "latest N" queries) on every call, not once.
+ *
+ * Generations: every series has `wick:{SYMBOL:interval}:gen`; every stored value carries the
+ * generation it was written at. A hit is ONE round trip — MGET [gen, value] in the series' slot — and
+ * a value of another generation is a miss. invalidateSeries bumps the counter in one script, so
+ * readers move on at once; a load that started before a bump is never stored for later readers.
+ * (A Lua script returning the value was measured 2–3× slower than GET for 240 KB; see bench/.)
+ * Values returned by getOrLoad own their memory (zero-copy over the reply buffer when possible):
+ * callers may transfer them to a worker.
  */
 export type { Interval, TtlEntry, TtlTable } from './ttl.ts';
 export { INTERVALS, INTERVAL_MS, DEFAULT_TTL, isWindowClosed, candleOpenTime, ttlForWindow } from './ttl.ts';
