@@ -15,6 +15,8 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().default('mysql://root@127.0.0.1:3306/wick'),
   VALKEY_NODES: z.string().default('127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002'),
   CACHE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('wick'),
+  /** Hard timeout of one Valkey call; past it the call counts as a failure toward the breaker. */
+  CACHE_TIMEOUT_MS: int(100, 5, 60_000),
   API_KEYS: list,
   INGEST_API_KEYS: list,
   ADMIN_API_KEYS: list,

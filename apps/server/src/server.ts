@@ -40,7 +40,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   const database = createDatabase({ url: config.DATABASE_URL });
   const [cache, engine] = await Promise.all([
-    createCache({ nodes: parseNodes(config.VALKEY_NODES), prefix: config.CACHE_PREFIX, registry, logger: log }),
+    createCache({
+      nodes: parseNodes(config.VALKEY_NODES),
+      prefix: config.CACHE_PREFIX,
+      requestTimeoutMs: config.CACHE_TIMEOUT_MS,
+      registry,
+      logger: log,
+    }),
     Promise.resolve(createEngine()),
   ]);
   const metrics = createApiMetrics(registry, { engine, database });

@@ -167,6 +167,9 @@ describe('health, stats, metrics', () => {
     expect(text).toMatch(/wick_request_duration_seconds_bucket\{[^}]*procedure="indicators.compute"/);
     expect(text).toMatch(/wick_request_duration_quantiles_seconds\{[^}]*quantile="0.99"/);
     expect(text).toContain('wick_engine_queue_size');
+    const ratio = Number(/^wick_cache_hit_ratio (\S+)$/m.exec(text)?.[1]);
+    expect(ratio).toBeGreaterThan(0);
+    expect(ratio).toBeLessThan(1);
     expect(text).toContain('wick_db_pool_connections{state="idle"}');
   });
 });

@@ -60,6 +60,8 @@ export function serverEnv(name: string, database: string, extra: Record<string, 
     INGEST_API_KEYS: INGEST_KEY,
     ADMIN_API_KEYS: ADMIN_KEY,
     RATE_LIMIT: '0',
+    // Tests check what is cached, not how fast: a loaded CI box must not trip the breaker.
+    CACHE_TIMEOUT_MS: '2000',
     ...extra,
   };
 }

@@ -36,9 +36,12 @@ export const seriesWindow = z
 export type SeriesWindow = z.infer<typeof seriesWindow>;
 
 /** Indicator params: a flat object of numbers/strings/booleans, validated against the registry later. */
+// Values may be undefined (= the default) so that a typed array like
+// [{ params: { period: 14 } }, { params: {} }] type-checks on the client.
 export const indicatorParams = z
-  .record(z.string().max(32), z.union([z.number(), z.string().max(64), z.boolean()]))
+  .record(z.string().max(32), z.union([z.number(), z.string().max(64), z.boolean()]).optional())
   .refine((p) => Object.keys(p).length <= 16, 'at most 16 params')
+  .transform((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<string, number | string | boolean>)
   .default({});
 
 export const indicatorRequest = z

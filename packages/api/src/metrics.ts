@@ -1,9 +1,12 @@
 import { Counter, Gauge, Histogram, Summary, type Registry } from 'prom-client';
 import type { Database } from '@wick/db';
 import type { Engine } from '@wick/engine';
+import type { CacheOutcomes } from './context.ts';
 
 export interface ApiMetrics {
   observeRequest(procedure: string, outcome: string, durationMs: number): void;
+  /** Adds a request's cache lookups to the hit-ratio metrics. */
+  countCacheOutcomes(outcomes: CacheOutcomes): void;
   countCandleLoad(source: 'db'): void;
   /** Candle loads that reached the database since start (tests and the stampede bench read it). */
   readonly candleDbLoads: number;
@@ -71,11 +74,35 @@ export function createApiMetrics(registry: Registry, sources: { engine: Engine; 
     },
   });
 
+  const lookups = new Counter({
+    name: 'wick_cache_lookups_total',
+    help: 'Cache lookups made by API requests, by outcome (hit, miss, stale, bypass)',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const seen: CacheOutcomes = { hit: 0, miss: 0, stale: 0, bypass: 0 };
+  new Gauge({
+    name: 'wick_cache_hit_ratio',
+    help: 'Share of API cache lookups answered from the cache (hit or stale) since start',
+    registers: [registry],
+    collect() {
+      const total = seen.hit + seen.miss + seen.stale + seen.bypass;
+      this.set(total === 0 ? 0 : (seen.hit + seen.stale) / total);
+    },
+  });
+
   let dbLoads = 0;
   return {
     observeRequest(procedure, outcome, durationMs) {
       duration.observe({ procedure, outcome }, durationMs / 1000);
       quantiles.observe({ procedure }, durationMs / 1000);
+    },
+    countCacheOutcomes(outcomes) {
+      for (const status of ['hit', 'miss', 'stale', 'bypass'] as const) {
+        if (outcomes[status] === 0) continue;
+        seen[status] += outcomes[status];
+        lookups.inc({ status }, outcomes[status]);
+      }
     },
     countCandleLoad() {
       dbLoads += 1;

@@ -38,6 +38,7 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
   const durationMs = performance.now() - started;
+  ctx.metrics.countCacheOutcomes(ctx.cacheOutcomes);
   let outcome = 'ok';
   if (!result.ok) {
     const mapped = toTRPCError(result.error);
