@@ -43,13 +43,21 @@ cluster_ok() {
   [ "$(valkey-cli -p "${ports[0]}" cluster info | awk -F: '/cluster_known_nodes/ {print $2+0}')" -eq 6 ]
 }
 
+replicas_synced() {
+  local p role
+  for p in "${ports[@]}"; do
+    role=$(valkey-cli -p "$p" info replication 2>/dev/null | tr -d '\r')
+    if grep -q '^role:slave' <<<"$role"; then grep -q '^master_link_status:up' <<<"$role" || return 1; fi
+  done
+}
+
 start_node() {
   local p=$1 dir="$state/valkey/$1"
   mkdir -p "$dir"
   # No persistence: a restarted node comes back empty and resyncs from its peers.
   valkey-server --port "$p" --bind 127.0.0.1 --daemonize yes \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
-    --save '' --appendonly no --dir "$dir" --pidfile "$dir/valkey.pid" --logfile "$dir/valkey.log" \
+    --save '' --appendonly no --repl-diskless-sync yes --repl-diskless-sync-delay 0 --dir "$dir" --pidfile "$dir/valkey.pid" --logfile "$dir/valkey.log" \
     --maxmemory 512mb --maxmemory-policy allkeys-lru
 }
 
@@ -78,6 +86,10 @@ valkey_up() {
   fi
   for _ in $(seq 150); do cluster_ok && break; sleep 0.1; done
   cluster_ok || { log "valkey cluster did not reach cluster_state:ok"; exit 1; }
+  # A replica that has not finished its first sync cannot take over: wait for every link, so a
+  # primary killed right after start-up fails over as it would later.
+  for _ in $(seq 200); do replicas_synced && break; sleep 0.1; done
+  replicas_synced || { log "valkey replicas did not finish their first sync"; exit 1; }
   log "valkey cluster ok"
 }
 
