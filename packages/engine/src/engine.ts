@@ -102,6 +102,26 @@ function checkTimeout(timeoutMs: number): void {
   }
 }
 
+/** Resolves with `p`, or rejects with ABORTED as soon as `signal` fires. */
+function untilAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new EngineAbortedError(signal.reason));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new EngineAbortedError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 export const DEFAULT_WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
 
 export function createEngine(options?: EngineOptions): Engine {
@@ -121,6 +141,19 @@ export function createEngineWithWorker(options: EngineOptions | undefined, worke
   // A worker that fails outside a task (e.g. while starting) is replaced by Piscina; without a
   // listener the 'error' event would take the whole process down.
   pool.on('error', () => {});
+
+  // Booting a worker (tsx registration, loading the kernels) takes ~0.5 s on an idle 2-core box and
+  // several seconds under load. One no-op task per thread marks the pool warm; task budgets start
+  // only after that, so a cold start is not reported as a TIMEOUT. (A respawn after a crash or a
+  // timeout still counts against the tasks that wait for it.)
+  const warm = Promise.allSettled(
+    Array.from({ length: opts.threads }, () => pool.run({ columns: {}, items: [] } satisfies WorkerTask)),
+  ).then(() => undefined);
+  let isWarm = false;
+  void warm.then(() => {
+    isWarm = true;
+    pool.histogram.resetRunTime(); // boot time is not task run time
+  });
 
   let closed = false;
   let pending = 0; // tasks handed to Piscina and not yet settled (running + queued)
@@ -149,24 +182,28 @@ export function createEngineWithWorker(options: EngineOptions | undefined, worke
 
     const { arrays, transferList } = detachForTransfer(columns);
     const task: WorkerTask = { columns: arrays, items };
+    pending++;
     const controller = new AbortController();
     let cause: 'timeout' | 'abort' | undefined;
-    const timer = setTimeout(() => {
-      cause ??= 'timeout';
-      controller.abort();
-    }, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       cause ??= 'abort';
       controller.abort(signal?.reason);
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    pending++;
     try {
+      if (!isWarm) await untilAborted(warm, signal);
+      if (signal?.aborted) throw new EngineAbortedError(signal.reason);
+      timer = setTimeout(() => {
+        cause ??= 'timeout';
+        controller.abort();
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
       // Piscina terminates a worker whose running task is aborted and starts a fresh one.
       const results = (await pool.run(task, { transferList, signal: controller.signal })) as BatchItemResult[];
       counters.completed++;
       return { results, inline: false };
     } catch (err) {
+      if (err instanceof EngineAbortedError) throw err;
       if (cause === 'timeout') {
         counters.timedOut++;
         throw new EngineTimeoutError(timeoutMs);

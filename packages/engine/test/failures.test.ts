@@ -20,7 +20,7 @@ const N = 3_000;
 
 const engines: Engine[] = [];
 function engine(options: EngineOptions): Engine {
-  const e = createEngineWithWorker({ inlineMaxCandles: 0, ...options }, CRASH_WORKER);
+  const e = createEngineWithWorker({ inlineMaxCandles: 0, taskTimeoutMs: 120_000, ...options }, CRASH_WORKER);
   engines.push(e);
   return e;
 }
@@ -35,6 +35,10 @@ function candles(sentinel?: number) {
 }
 const sma = { indicator: 'sma', params: { period: 10 } };
 const expectedSma = () => computeIndicator('sma', randomCandles(N), { period: 10 }).value;
+/** One successful task: the pool has booted, so what follows runs on a live worker. */
+async function warmUp(e: Engine): Promise<void> {
+  expect((await e.compute(candles(), sma)).outputs.value).toEqual(expectedSma());
+}
 
 describe('failures stay with their task', () => {
   it('a worker that exits fails only its task; the pool heals', async () => {
@@ -72,6 +76,7 @@ describe('failures stay with their task', () => {
 describe('timeouts and aborts', () => {
   it('a task past its budget rejects with TIMEOUT and its worker is replaced', async () => {
     const e = engine({ threads: 1, taskTimeoutMs: 300 });
+    await warmUp(e);
     const err = await e.compute(candles(HANG), sma).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(EngineTimeoutError);
     expect(err).toMatchObject({ code: 'TIMEOUT', timeoutMs: 300 });
@@ -82,11 +87,13 @@ describe('timeouts and aborts', () => {
 
   it('a per-call timeoutMs overrides the default', async () => {
     const e = engine({ threads: 1, taskTimeoutMs: 60_000 });
+    await warmUp(e);
     await expect(e.compute(candles(HANG), sma, { timeoutMs: 200 })).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 
   it('the caller’s AbortSignal aborts a running task with ABORTED', async () => {
     const e = engine({ threads: 1 });
+    await warmUp(e);
     const ac = new AbortController();
     const running = e.compute(candles(HANG), sma, { signal: ac.signal });
     setTimeout(() => ac.abort(new Error('user went away')), 150);
@@ -107,6 +114,7 @@ describe('timeouts and aborts', () => {
 describe('bounded queue', () => {
   it('rejects with OVERLOADED once running + queued tasks reach threads + maxQueue', async () => {
     const e = engine({ threads: 1, maxQueue: 1, taskTimeoutMs: 60_000 });
+    await warmUp(e);
     const ac = new AbortController();
     const running = e.compute(candles(HANG), sma, { signal: ac.signal }).catch((x: unknown) => x);
     const queued = e.compute(candles(), sma, { signal: ac.signal }).catch((x: unknown) => x);
@@ -128,7 +136,7 @@ describe('bounded queue', () => {
 
 describe('lifecycle and stats', () => {
   it('counts completed, failed and inline runs', async () => {
-    const e = createEngineWithWorker({ threads: 1, inlineMaxCandles: 100 }, CRASH_WORKER);
+    const e = createEngineWithWorker({ threads: 1, inlineMaxCandles: 100, taskTimeoutMs: 120_000 }, CRASH_WORKER);
     engines.push(e);
     await e.compute(randomCandles(50), sma);
     await e.compute(candles(), sma);

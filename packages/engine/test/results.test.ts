@@ -20,7 +20,8 @@ describe('engine results equal computeIndicator on the calling thread', () => {
   let pooled: Engine;
   let inline: Engine;
   beforeAll(() => {
-    pooled = createEngine({ threads: 2, inlineMaxCandles: 0 });
+    // Budgets far above any honest run: this file checks values, not speed (the box is shared).
+    pooled = createEngine({ threads: 2, inlineMaxCandles: 0, taskTimeoutMs: 120_000 });
     inline = createEngine({ threads: 1, inlineMaxCandles: 1_000_000 });
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@ const N = 20_000;
 describe('columns cross to the worker by transfer', () => {
   let engine: Engine;
   beforeAll(() => {
-    engine = createEngine({ threads: 1, inlineMaxCandles: 1_000 });
+    engine = createEngine({ threads: 1, inlineMaxCandles: 1_000, taskTimeoutMs: 120_000 });
   });
   afterAll(() => engine.close());
 
