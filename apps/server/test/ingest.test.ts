@@ -88,14 +88,19 @@ describe('cache admin', () => {
 
 describe('graceful shutdown', () => {
   it('SIGTERM lets an in-flight request finish, then the process exits 0', async () => {
-    const proc = await spawnServer(wick.env);
+    const proc = await spawnServer({ ...wick.env, BUDGET_MS: '120000' });
     const remote = createWickClient({ url: proc.url });
     // Hold the request inside the server for certain: its candle query waits on a table lock.
     const locker = await wick.database.pool.getConnection();
     await locker.query('LOCK TABLES candles WRITE');
     try {
       const inFlight = remote.indicators.compute.query({ ...latest, indicator: 'ema', params: { period: 77 }, limit: 2000 });
-      await new Promise((r) => setTimeout(r, 500));
+      await waitFor(async () => {
+        const [rows] = await locker.query('SHOW PROCESSLIST');
+        return (rows as { Info: string | null; State: string | null }[]).some(
+          (r) => r.Info?.includes('candles') && /lock/i.test(r.State ?? ''),
+        );
+      });
       const exited = proc.stop('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       expect(proc.child.exitCode).toBeNull();
@@ -109,3 +114,11 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
