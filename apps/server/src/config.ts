@@ -17,6 +17,8 @@ export const configSchema = z.object({
   CACHE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('wick'),
   /** Hard timeout of one Valkey call; past it the call counts as a failure toward the breaker. */
   CACHE_TIMEOUT_MS: int(100, 5, 60_000),
+  /** Overrides of the TTL table, e.g. {"1m":{"recent":3}} (see packages/cache/src/ttl.ts). */
+  WICK_CACHE_TTL: z.string().optional(),
   API_KEYS: list,
   INGEST_API_KEYS: list,
   ADMIN_API_KEYS: list,

@@ -44,6 +44,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       nodes: parseNodes(config.VALKEY_NODES),
       prefix: config.CACHE_PREFIX,
       requestTimeoutMs: config.CACHE_TIMEOUT_MS,
+      env: { WICK_CACHE_TTL: config.WICK_CACHE_TTL },
       registry,
       logger: log,
     }),

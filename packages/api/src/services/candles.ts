@@ -25,6 +25,13 @@ export interface CandleLoad {
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+/**
+ * Grace after a TTL during which an entry is served (marked stale) while one caller refreshes it.
+ * Safe here: any write through Wick bumps the series generation, so a stale entry can only miss
+ * writes made behind Wick's back, which the TTL alone bounds anyway.
+ */
+export const STALE_SECONDS = 30;
+
 export function windowId(w: Window): string {
   return `${w.from ?? '-'}:${w.to ?? '-'}:${w.limit}`;
 }
@@ -59,7 +66,7 @@ export class CandleService {
     await this.deps.symbols.assertKnown(series.symbol);
     const key = { kind: 'candles' as const, series, window: `${windowId(w)}:w${warmup}` };
     const ttlSeconds = this.deps.cache.ttlFor(series.interval, { toMs: w.to ?? Date.now() });
-    const cached = await this.deps.cache.getOrLoad(key, () => this.fromDb(series, w, warmup), { codec: candleCodec, ttlSeconds });
+    const cached = await this.deps.cache.getOrLoad(key, () => this.fromDb(series, w, warmup), { codec: candleCodec, ttlSeconds, staleSeconds: STALE_SECONDS });
     if (outcomes) outcomes[cached.status] += 1;
     const n = cached.value.time.length;
     const skip = w.from === undefined ? Math.max(0, n - w.limit) : countBefore(cached.value.time, w.from);

@@ -5,7 +5,7 @@ import { canonicalParams, getIndicator, parseParams, type Columns } from '@wick/
 import type { CacheOutcomes } from '../context.ts';
 import { BudgetExceededError, describeError } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
-import { windowId, type CandleLoad, type CandleService, type Series, type Window } from './candles.ts';
+import { STALE_SECONDS, windowId, type CandleLoad, type CandleService, type Series, type Window } from './candles.ts';
 import { inputsOf, warmupFor } from './warmup.ts';
 
 export interface IndicatorResult {
@@ -185,6 +185,7 @@ export class IndicatorService {
     const cached = await this.deps.cache.getOrLoad(resultKey(p), () => this.computeStored(p, loadCandles, signal), {
       codec: resultCodec,
       ttlSeconds,
+      staleSeconds: STALE_SECONDS,
       signal,
     });
     outcomes[cached.status] += 1;

@@ -23,3 +23,28 @@ describe('warmer', () => {
     expect(() => loadConfig({ WARM: 'BTCUSDT-1m-rsi' })).toThrow(/BTCUSDT:1m:rsi/);
   });
 });
+
+describe('stale-while-revalidate', () => {
+  it('past its TTL an entry is served at once marked stale, and refreshed behind it', async () => {
+    const swr = await startWick('swr', { env: { WICK_CACHE_TTL: '{"1m":{"recent":1,"historical":1}}' } });
+    try {
+      const q = { symbol: 'BTCUSDT', interval: '1m' as const, indicator: 'rsi', limit: 100 };
+      const first = await swr.client.indicators.compute.query(q);
+      expect(first.cache.status).toBe('miss');
+      await new Promise((r) => setTimeout(r, 1500));
+      const stale = await swr.client.indicators.compute.query(q);
+      expect(stale.cache.status).toBe('stale');
+      expect(stale.cache.ageMs).toBeGreaterThanOrEqual(1000);
+      expect(stale.values).toEqual(first.values);
+      let refreshed = stale;
+      for (let i = 0; i < 50 && refreshed.cache.status !== 'hit'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        refreshed = await swr.client.indicators.compute.query(q);
+      }
+      expect(refreshed.cache.status).toBe('hit');
+      expect(refreshed.cache.ageMs).toBeLessThan(1000);
+    } finally {
+      await swr.close();
+    }
+  });
+});
