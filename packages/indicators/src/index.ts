@@ -1,6 +1,7 @@
 export type { InputColumn, Columns, Outputs, IndicatorDefinition, Family } from './types.ts';
 export { indicators } from './registry.ts';
 export { getIndicator, parseParams, canonicalParams, computeIndicator, requiredColumns } from './api.ts';
+export { historyFor } from './history.ts';
 export {
   IndicatorError,
   UnknownIndicatorError,

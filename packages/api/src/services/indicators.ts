@@ -1,12 +1,11 @@
 import { seriesCodec, type CacheKey, type CacheStatus, type Codec, type WarmJob, type WickCache } from '@wick/cache';
-import type { CandleColumns } from '@wick/db';
+import { INTERVAL_MS, type CandleColumns } from '@wick/db';
 import type { Engine } from '@wick/engine';
-import { canonicalParams, getIndicator, parseParams, type Columns } from '@wick/indicators';
+import { canonicalParams, getIndicator, historyFor, parseParams, requiredColumns, type Columns } from '@wick/indicators';
 import type { CacheOutcomes } from '../context.ts';
 import { BudgetExceededError, describeError } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
 import { STALE_SECONDS, windowId, type CandleLoad, type CandleService, type Series, type Window } from './candles.ts';
-import { inputsOf, warmupFor } from './warmup.ts';
 
 export interface IndicatorResult {
   symbol: string;
@@ -66,7 +65,7 @@ function toNullable(values: Float64Array): (number | null)[] {
 function engineInput(columns: CandleColumns, indicator: string, skip: number, extra: number): Columns {
   const out = {} as Record<string, Float64Array>;
   const from = skip - extra;
-  for (const c of inputsOf(indicator)) out[c] = (columns as unknown as Record<string, Float64Array>)[c]!.slice(from);
+  for (const c of requiredColumns(indicator)) out[c] = (columns as unknown as Record<string, Float64Array>)[c]!.slice(from);
   return out as unknown as Columns;
 }
 
@@ -90,7 +89,7 @@ export class IndicatorService {
       indicator: req.indicator,
       params,
       canonical: canonicalParams(req.indicator, req.params),
-      warmup: warmupFor(req.indicator, params, req.interval),
+      warmup: historyFor(req.indicator, params, INTERVAL_MS[req.interval]),
     };
   }
 
