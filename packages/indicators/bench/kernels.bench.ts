@@ -94,51 +94,57 @@ function talibSources(): string {
   return lib;
 }
 
-/** Compiles the harness once per (harness source, TA-Lib tree); later runs reuse the binary. */
+/**
+ * TA-Lib's ~160 C files are compiled once into a static library (keyed by their location); the
+ * harness is linked against it whenever its own source changes. Both live in the OS temp dir.
+ */
 function buildHarness(): string {
   const lib = talibSources();
-  const src = join(here, 'talib-harness.c');
-  const hash = createHash('sha256').update(readFileSync(src)).update(lib).digest('hex').slice(0, 16);
   const outDir = join(tmpdir(), 'wick-bench-talib');
-  const bin = join(outDir, `talib-harness-${hash}`);
-  if (existsSync(bin)) return bin;
   mkdirSync(outDir, { recursive: true });
-  const cFiles = (dir: string): string[] =>
-    readdirSync(join(lib, 'src', dir))
-      .filter((f) => f.endsWith('.c'))
-      .map((f) => join(lib, 'src', dir, f));
-  process.stderr.write('compiling the TA-Lib C harness with gcc -O2 (once, ~30–60 s)…\n');
-  execFileSync(
-    'gcc',
-    [
-      '-O2',
-      '-w',
-      `-I${join(lib, 'include')}`,
-      `-I${join(lib, 'src', 'ta_common')}`,
-      `-I${join(lib, 'src', 'ta_func')}`,
-      '-o',
-      bin,
-      src,
-      ...cFiles('ta_func'),
-      ...cFiles('ta_common'),
-      '-lm',
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const includes = ['include', join('src', 'ta_common'), join('src', 'ta_func')].map((d) => `-I${join(lib, d)}`);
+  const libHash = createHash('sha256').update(lib).digest('hex').slice(0, 12);
+  const archive = join(outDir, `libta-${libHash}.a`);
+  if (!existsSync(archive)) {
+    const objDir = join(outDir, `obj-${libHash}`);
+    mkdirSync(objDir, { recursive: true });
+    const cFiles = ['ta_func', 'ta_common'].flatMap((dir) =>
+      readdirSync(join(lib, 'src', dir))
+        .filter((f) => f.endsWith('.c'))
+        .map((f) => join(lib, 'src', dir, f)),
+    );
+    process.stderr.write(`compiling TA-Lib's ${cFiles.length} C files with gcc -O2 (once, ~30–60 s)…\n`);
+    execFileSync('gcc', ['-O2', '-w', ...includes, '-c', ...cFiles], { cwd: objDir, stdio: ['ignore', 'inherit', 'inherit'] });
+    const objects = readdirSync(objDir).filter((f) => f.endsWith('.o'));
+    execFileSync('ar', ['rcs', archive, ...objects], { cwd: objDir });
+  }
+  const src = join(here, 'talib-harness.c');
+  const hash = createHash('sha256').update(readFileSync(src)).update(archive).digest('hex').slice(0, 12);
+  const bin = join(outDir, `talib-harness-${hash}`);
+  if (!existsSync(bin)) {
+    execFileSync('gcc', ['-O2', '-w', ...includes, '-o', bin, src, archive, '-lm'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
   return bin;
 }
 
-function runHarness(bin: string, s: Series, reps: number, inner: number): Map<string, number> {
+/** Functions the harness times (its table), by Wick name. */
+const C_FUNCTIONS = new Set([
+  'sma', 'ema', 'wma', 'dema', 'tema', 'macd', 'rsi', 'bbands', 'atr', 'natr', 'trange',
+  'stoch', 'stochrsi', 'adx', 'cci', 'willr', 'mfi', 'obv', 'roc', 'mom', 'psar',
+]);
+
+function writeColumns(s: Series): string {
   const file = join(tmpdir(), 'wick-bench-talib', `columns-${s.n}.bin`);
   const { open, high, low, close, volume } = s.cols;
   writeFileSync(file, Buffer.concat([open, high, low, close, volume].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
-  const out = execFileSync(bin, [file, String(s.n), String(reps), String(inner)], { encoding: 'utf8' });
-  const times = new Map<string, number>();
-  for (const line of out.trim().split('\n')) {
-    const [name, ms] = line.split(' ');
-    if (name && ms) times.set(name, Number(ms));
-  }
-  return times;
+  return file;
+}
+
+/** Median ms per call of one TA-Lib function, measured now (interleaved with Wick's own run). */
+function timeC(bin: string, file: string, n: number, name: string, mode: 'pre' | 'alloc', reps: number, inner: number): number | undefined {
+  const args = [file, String(n), String(reps), String(inner), cpuClock ? 'cpu' : 'wall', mode, name];
+  const [got, ms] = execFileSync(bin, args, { encoding: 'utf8' }).trim().split(' ');
+  return got === name ? Number(ms) : undefined;
 }
 
 // ---------- peers ----------
@@ -356,16 +362,15 @@ function peersFor(name: string, s: Series): Partial<Record<Peer, Run>> {
 // ---------- timing ----------
 /**
  * The box is shared (other suites run beside this one; load averages of 10+ on 2 cores were seen),
- * so wall time mostly measures the scheduler. Time on-CPU time of this thread instead — Linux
- * schedstat, ns resolution; the C harness uses CLOCK_THREAD_CPUTIME_ID likewise. Falls back to
- * wall time elsewhere.
+ * so wall time mostly measures the scheduler. Time CPU time instead: process.cpuUsage() (precise
+ * getrusage; it also bills the GC helper threads, i.e. a library's garbage counts against it). The
+ * C harness uses CLOCK_PROCESS_CPUTIME_ID likewise. `--wall` switches both to wall time.
  */
-const SCHEDSTAT = '/proc/thread-self/schedstat';
-const cpuClock = existsSync(SCHEDSTAT);
+const cpuClock = !process.argv.includes('--wall');
 function nowMs(): number {
   if (!cpuClock) return performance.now();
-  const text = readFileSync(SCHEDSTAT, 'latin1');
-  return Number(text.slice(0, text.indexOf(' '))) / 1e6;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function median(xs: number[]): number {
@@ -408,14 +413,18 @@ interface Row {
   name: string;
   wick: number;
   c?: number;
+  /** The C function with freshly calloc-ed outputs per call, like a JS kernel returning new arrays. */
+  cAlloc?: number;
   peers: Partial<Record<Peer, number>>;
 }
 
 function runSize(n: number, harness: string | null): Row[] {
   const big = n >= 100_000;
   const s = makeSeries(n);
-  process.stderr.write(`\n${n.toLocaleString('en-US')} candles: TA-Lib C harness…\n`);
-  const cTimes = harness ? runHarness(harness, s, big ? (quick ? 3 : 7) : quick ? 5 : 9, big ? 1 : Math.max(1, Math.round(2e6 / n / 20))) : new Map<string, number>();
+  process.stderr.write(`\n${n.toLocaleString('en-US')} candles\n`);
+  const file = harness ? writeColumns(s) : '';
+  const cReps = big ? (quick ? 3 : 7) : quick ? 5 : 9;
+  const cInner = big ? 1 : Math.max(1, Math.round(2e6 / n / 20));
   const rows: Row[] = [];
   for (const name of indicators.keys()) {
     const def = getIndicator(name);
@@ -423,7 +432,14 @@ function runSize(n: number, harness: string | null): Row[] {
     const wickRun: Run = () => def.compute(s.cols, params);
     const wickInner = big ? 1 : innerFor(wickRun);
     const wick = measure(wickRun, { warmup: big ? 2 : 20, minReps: quick ? 3 : 7, maxReps: quick ? 5 : 21, budgetMs: big ? 1_500 : 300, inner: wickInner });
-    const row: Row = { name, wick, c: cTimes.get(name), peers: {} };
+    const hasC = harness !== null && C_FUNCTIONS.has(name);
+    const row: Row = {
+      name,
+      wick,
+      c: hasC ? timeC(harness, file, n, name, 'pre', cReps, cInner) : undefined,
+      cAlloc: hasC ? timeC(harness, file, n, name, 'alloc', cReps, cInner) : undefined,
+      peers: {},
+    };
     for (const [peer, fn] of Object.entries(peersFor(name, s)) as [Peer, Run][]) {
       try {
         // At 1 M the 5k pass has already warmed the JIT; each peer call costs 0.1–2 s there, so a
@@ -444,9 +460,9 @@ function runSize(n: number, harness: string | null): Row[] {
 function printTable(n: number, rows: Row[]): void {
   console.log(`\n## ${n.toLocaleString('en-US')} candles — median ms per call (lower is better)\n`);
   console.log(
-    '| indicator | Wick | TA-Lib C | talib addon | tulind | technicalindicators | trading-signals | Wick / TA-Lib C | best peer / Wick | verdict |',
+    '| indicator | Wick | TA-Lib C | C + alloc | talib addon | tulind | technicalindicators | trading-signals | Wick / TA-Lib C | Wick / (C + alloc) | best peer / Wick | verdict |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const peerTimes = Object.values(r.peers).filter((x): x is number => x !== undefined);
     const best = peerTimes.length ? Math.min(...peerTimes) : undefined;
@@ -456,9 +472,9 @@ function printTable(n: number, rows: Row[]): void {
     if (vsC !== undefined) verdict.push(vsC <= 1.5 ? 'C ✓' : `C ✗ (${ratio(vsC / 1.5)} over 1.5×)`);
     if (vsPeer !== undefined) verdict.push(vsPeer >= 20 ? 'peers ✓' : `peers ✗ (${ratio(vsPeer)} < 20×)`);
     console.log(
-      `| ${r.name} | ${fmt(r.wick)} | ${fmt(r.c)} | ${PEERS.map((p) => fmt(r.peers[p])).join(' | ')} | ${
+      `| ${r.name} | ${fmt(r.wick)} | ${fmt(r.c)} | ${fmt(r.cAlloc)} | ${PEERS.map((p) => fmt(r.peers[p])).join(' | ')} | ${
         vsC !== undefined ? ratio(vsC) : '–'
-      } | ${vsPeer !== undefined ? ratio(vsPeer) : '–'} | ${verdict.join(', ') || '–'} |`,
+      } | ${r.cAlloc !== undefined ? ratio(r.wick / r.cAlloc) : '–'} | ${vsPeer !== undefined ? ratio(vsPeer) : '–'} | ${verdict.join(', ') || '–'} |`,
     );
   }
   const withC = rows.filter((r) => r.c !== undefined);
@@ -482,9 +498,9 @@ function main(): void {
   // 5k first: it also warms every JS function's JIT before the 1 M pass.
   const small = runSize(5_000, harness);
   const large = runSize(1_000_000, harness);
-  console.log(`# Wick kernels vs TA-Lib C and JS-callable peers (${quick ? 'quick' : 'full'} run, node ${process.version}, ${cpuClock ? 'on-CPU thread time' : 'wall time'})`);
+  console.log(`# Wick kernels vs TA-Lib C and JS-callable peers (${quick ? 'quick' : 'full'} run, node ${process.version}, ${cpuClock ? 'CPU time' : 'wall time'})`);
   console.log(
-    '\nWick = the registry kernel (getIndicator(name).compute) on Float64Array columns; TA-Lib C = the C function alone (gcc -O2, preallocated outputs); peers get plain arrays / candle objects prepared outside the timing. Default params of Wick\'s registry everywhere.',
+    '\nWick = the registry kernel (getIndicator(name).compute) on Float64Array columns; TA-Lib C = the C function alone (gcc -O2, preallocated outputs, the baseline of the target); C + alloc = the same with calloc-ed outputs per call (a fresh 8 MB array costs ~5 ms of page faults at 1 M, which every kernel returning new Float64Arrays pays); peers get plain arrays / candle objects prepared outside the timing. Default params of Wick\'s registry everywhere.',
   );
   printTable(1_000_000, large);
   printTable(5_000, small);
