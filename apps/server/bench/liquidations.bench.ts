@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createWickClient, type WickClient } from '@wick/client';
-import { createDatabase, migrate, seed, urlForDatabase, type Database } from '@wick/db';
+import { createDatabase, listLiquidations, migrate, seed, urlForDatabase, type Database } from '@wick/db';
 
 const DB_NAME = process.env.BENCH_DB ?? 'wick_bench';
 const TARGET_ROWS = Number(process.env.BENCH_LIQUIDATIONS ?? 5_000_000);
@@ -29,6 +29,24 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of cells.slice(1)) console.log(line(r));
+}
+
+/** The SQL text `fn` sends through the pool (values inlined as mysql2 does). */
+async function captureSql(database: Database, fn: () => Promise<unknown>): Promise<string> {
+  const pool = database.pool as unknown as { query: (...args: unknown[]) => unknown; format: (sql: string, values?: unknown) => string };
+  const original = pool.query;
+  let seen = '';
+  pool.query = (o: unknown, v?: unknown) => {
+    const opts = o as { sql?: string; values?: unknown };
+    seen = typeof o === 'string' ? pool.format(o, v) : pool.format(opts.sql!, opts.values ?? v);
+    return original.call(database.pool, o, v);
+  };
+  try {
+    await fn();
+  } finally {
+    pool.query = original;
+  }
+  return seen;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -139,6 +157,7 @@ async function timeIt(fn: () => Promise<unknown>, n = REPEAT): Promise<number[]>
 async function pagination(client: WickClient, database: Database) {
   const rows: (string | number)[][] = [];
   const explains: string[] = [];
+  const dbRows: (string | number)[][] = [];
   for (const filter of [{}, { symbol: SYMBOL }] as { symbol?: string }[]) {
     const label = filter.symbol ? `symbol=${filter.symbol}` : 'all symbols';
     // Walk to row 900,000 with real cursors (1,000 rows a page), then time the next page there.
@@ -167,23 +186,29 @@ async function pagination(client: WickClient, database: Database) {
       `${walkS.toFixed(1)} s`,
     ]);
 
-    const [ids] = await database.pool.query({ sql: 'SELECT id FROM symbols WHERE name = ?', values: [SYMBOL], rowsAsArray: true });
-    const symbolId = (ids as [number][])[0]![0];
-    const where = filter.symbol ? ['l.symbol_id = ?'] : [];
-    const values: unknown[] = filter.symbol ? [symbolId] : [];
-    for (const [which, extra, extraValues] of [
-      ['page 1', [], []],
-      ['deep', ['l.order_trade_time <= ? AND (l.order_trade_time < ? OR l.id < ?)'], [last!.orderTradeTime, last!.orderTradeTime, last!.id]],
-    ] as [string, string[], unknown[]][]) {
-      const clauses = [...where, ...extra];
-      const sql = `EXPLAIN ${SELECT}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}${ORDER} LIMIT ${PAGE + 1}`;
-      const [plan] = await database.pool.query({ sql, values: [...values, ...extraValues] });
+    // The page queries as @wick/db issues them (captured, so EXPLAIN shows its real SQL), timed
+    // without HTTP too, then explained.
+    for (const [which, after] of [
+      ['page 1', undefined],
+      ['deep', { time: last!.orderTradeTime, id: last!.id }],
+    ] as const) {
+      const q = { ...filter, limit: PAGE, ...(after ? { after } : {}) };
+      const sql = await captureSql(database, () => listLiquidations(database, q));
+      const dbMs = await timeIt(() => listLiquidations(database, q));
+      dbRows.push([label, which, median(dbMs).toFixed(2)]);
+      const [plan] = await database.pool.query(`EXPLAIN ${sql}`);
       for (const p of plan as Record<string, unknown>[]) {
         explains.push(`${label.padEnd(16)} ${which.padEnd(7)} type=${p.type} key=${p.key} key_len=${p.key_len} rows=${p.rows} Extra=${p.Extra}`);
       }
+      if (which === 'deep') explains.push(`${''.padEnd(24)} SQL: ${sql.replace(/^SELECT .* FROM/, 'SELECT … FROM')}`);
     }
   }
   table('Keyset pagination through the API (httpBatchLink, ms per page)', ['filter', 'page', 'limit', 'median', 'p90', 'vs page 1 (target ≤ 1.5×)', 'walk there'], rows);
+  for (const r of dbRows.filter((_, i) => i % 2 === 1)) {
+    const head = dbRows.find((x) => x[0] === r[0] && x[1] === 'page 1')!;
+    r.push(`${(Number(r[2]) / Number(head[2])).toFixed(2)}×`);
+  }
+  table('The same pages, listLiquidations() alone (ms, no HTTP)', ['filter', 'page', 'median', 'vs page 1'], dbRows);
   console.log('\nEXPLAIN of the page queries (MariaDB):');
   for (const e of explains) console.log(`  ${e}`);
 }
