@@ -8,7 +8,7 @@
 //   --out FILE         report file (default docs/benchmarks.md at the repo root)
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -62,6 +62,7 @@ function machine() {
 
 async function main() {
   const box = machine();
+  const loadStart = loadavg()[0]!;
   log(`machine: ${box.nproc} × ${box.cpu}, ${box.mem}, Node ${box.node}`);
   const db = await prepareDatabase(LIQUIDATIONS, log);
   const [[ver]] = (await db.database.pool.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
@@ -307,6 +308,7 @@ async function main() {
       setup: [
         `Database \`wick_bench_e2e\`: ${SEED.symbols} symbols × ${SEED.days} days of candles (seed ${SEED.seed}), ${LIQUIDATIONS.toLocaleString('en')} liquidations${db.reused ? ' (reused)' : ` (seeded in ${f(db.seedSeconds, 0)} s)`}.`,
         `Two server processes (\`node --import tsx apps/server/src/main.ts\`, NODE_ENV=production, rate limit off); the load generator (autocannon ${SECONDS} s per cell) runs on the same ${box.nproc} cores.`,
+        `Load average (1 min) ${loadStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end: anything above ${box.nproc} means other work shared these cores and the absolute figures are inflated; the ratios are taken within the run.`,
         `"One at a time": ${SAMPLES * 2} sequential requests over one keep-alive socket after 50 warm-up requests. Cold measurements: ${SAMPLES} sequential requests on windows nobody asked for before.`,
       ],
       rows,
