@@ -25,7 +25,7 @@ export function setup() {
 
 export function floor() {
   const { res, out } = api.query('noopPayload', undefined, { tags: { name: 'noopPayload' } });
-  check(res, { 'status 200': (r) => r.status === 200, '1,000 numbers': () => out.ok && out.data.values.length === 1000 });
+  check(res, { 'status 200': (r) => r.status === 200, '1,000 numbers': () => out.ok && out.data.values.value.length === 1000 });
 }
 
 export function cached(data) {

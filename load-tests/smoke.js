@@ -19,7 +19,7 @@ export default function () {
   const noop = api.query('noop');
   check(noop.res, { 'noop 200': (r) => r.status === 200, 'noop ok': () => dataOf(noop.out) !== null && dataOf(noop.out).ok === true });
   const floor = api.query('noopPayload');
-  check(floor.out, { 'noopPayload: 1,000 numbers': (o) => o.ok && o.data.values.length === 1000 });
+  check(floor.out, { 'noopPayload: 1,000 numbers': (o) => o.ok && o.data.values.value.length === 1000 });
 
   const symbols = api.query('symbols.list');
   check(symbols.out, { 'symbols.list shape': (o) => shape.isSymbolList(dataOf(o)) });

@@ -110,7 +110,7 @@ describe('against the real server', () => {
     expect(decodeResponse(noop.body)).toEqual({ ok: true, data: { ok: true } });
 
     const floor = decodeResponse((await get(queryUrl(wick.url, 'noopPayload'))).body);
-    expect(floor.ok && (floor.data as { values: number[] }).values).toHaveLength(1000);
+    expect(floor.ok && (floor.data as { values: { value: number[] } }).values.value).toHaveLength(1000);
 
     const first = decodeResponse((await get(queryUrl(wick.url, 'indicators.compute', rsi))).body);
     const second = decodeResponse((await get(queryUrl(wick.url, 'indicators.compute', rsi))).body);

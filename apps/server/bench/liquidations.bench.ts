@@ -195,7 +195,7 @@ async function pagination(client: WickClient, database: Database) {
       const q = { ...filter, limit: PAGE, ...(after ? { after } : {}) };
       const sql = await captureSql(database, () => listLiquidations(database, q));
       const dbMs = await timeIt(() => listLiquidations(database, q));
-      dbRows.push([label, which, median(dbMs).toFixed(2)]);
+      dbRows.push([label, which, median(dbMs).toFixed(2), '']);
       const [plan] = await database.pool.query(`EXPLAIN ${sql}`);
       for (const p of plan as Record<string, unknown>[]) {
         explains.push(`${label.padEnd(16)} ${which.padEnd(7)} type=${p.type} key=${p.key} key_len=${p.key_len} rows=${p.rows} Extra=${p.Extra}`);
@@ -206,7 +206,7 @@ async function pagination(client: WickClient, database: Database) {
   table('Keyset pagination through the API (httpBatchLink, ms per page)', ['filter', 'page', 'limit', 'median', 'p90', 'vs page 1 (target ≤ 1.5×)', 'walk there'], rows);
   for (const r of dbRows.filter((_, i) => i % 2 === 1)) {
     const head = dbRows.find((x) => x[0] === r[0] && x[1] === 'page 1')!;
-    r.push(`${(Number(r[2]) / Number(head[2])).toFixed(2)}×`);
+    r[3] = `${(Number(r[2]) / Number(head[2])).toFixed(2)}×`;
   }
   table('The same pages, listLiquidations() alone (ms, no HTTP)', ['filter', 'page', 'median', 'vs page 1'], dbRows);
   console.log('\nEXPLAIN of the page queries (MariaDB):');

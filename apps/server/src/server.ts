@@ -44,6 +44,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       nodes: parseNodes(config.VALKEY_NODES),
       prefix: config.CACHE_PREFIX,
       requestTimeoutMs: config.CACHE_TIMEOUT_MS,
+      // A caller waiting on another's computation gives up no sooner than its own budget would.
+      lockWaitMs: config.BUDGET_MS,
       env: { WICK_CACHE_TTL: config.WICK_CACHE_TTL },
       registry,
       logger: log,

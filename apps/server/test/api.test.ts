@@ -167,6 +167,7 @@ describe('health, stats, metrics', () => {
     expect(text).toMatch(/wick_request_duration_seconds_bucket\{[^}]*procedure="indicators.compute"/);
     expect(text).toMatch(/wick_request_duration_quantiles_seconds\{[^}]*quantile="0.99"/);
     expect(text).toContain('wick_engine_queue_size');
+    expect(text).toMatch(/^wick_engine_tasks_total\{outcome="(completed|inline)"\} [1-9]/m);
     const ratio = Number(/^wick_cache_hit_ratio (\S+)$/m.exec(text)?.[1]);
     expect(ratio).toBeGreaterThan(0);
     expect(ratio).toBeLessThan(1);

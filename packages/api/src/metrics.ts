@@ -60,6 +60,21 @@ export function createApiMetrics(registry: Registry, sources: { engine: Engine; 
       this.set(engine.stats().threads);
     },
   });
+  new Counter({
+    name: 'wick_engine_tasks_total',
+    help: 'Indicator computations by where they ran (worker pool or inline) and outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const s = engine.stats();
+      this.reset();
+      this.inc({ outcome: 'completed' }, s.completed);
+      this.inc({ outcome: 'inline' }, s.inlineRuns);
+      this.inc({ outcome: 'failed' }, s.failed);
+      this.inc({ outcome: 'timed_out' }, s.timedOut);
+      this.inc({ outcome: 'rejected' }, s.rejected);
+    },
+  });
   const database = sources.database;
   new Gauge({
     name: 'wick_db_pool_connections',
