@@ -383,8 +383,14 @@ function median(xs: number[]): number {
  * Median ms per call. `inner` back-to-back calls per sample (so 5k-candle calls are long enough
  * to time); at least minReps samples, more while under budgetMs, at most maxReps.
  */
-function measure(fn: Run, o: { warmup: number; minReps: number; maxReps: number; budgetMs: number; inner: number }): number {
-  for (let i = 0; i < o.warmup; i++) fn();
+function measure(fn: Run, o: { warmupMs: number; minReps: number; maxReps: number; budgetMs: number; inner: number }): number {
+  // Warm up by time, not by count: V8 tiers a function up (Sparkplug → Maglev → TurboFan) after
+  // enough work, and a few calls on 5k candles are not enough.
+  const w0 = nowMs();
+  if (o.warmupMs > 0) {
+    do fn();
+    while (nowMs() - w0 < o.warmupMs);
+  }
   gc();
   const samples: number[] = [];
   const start = nowMs();
@@ -431,7 +437,13 @@ function runSize(n: number, harness: string | null): Row[] {
     const params = parseParams(name, {});
     const wickRun: Run = () => def.compute(s.cols, params);
     const wickInner = big ? 1 : innerFor(wickRun);
-    const wick = measure(wickRun, { warmup: big ? 2 : 20, minReps: quick ? 3 : 7, maxReps: quick ? 5 : 21, budgetMs: big ? 1_500 : 300, inner: wickInner });
+    const wick = measure(wickRun, {
+      warmupMs: big ? 1 : 150, // at 1 M: one call (the 5k pass warmed the JIT)
+      minReps: quick ? 3 : 7,
+      maxReps: quick ? 5 : 15,
+      budgetMs: big ? 1_000 : 300,
+      inner: wickInner,
+    });
     const hasC = harness !== null && C_FUNCTIONS.has(name);
     const row: Row = {
       name,
@@ -442,11 +454,11 @@ function runSize(n: number, harness: string | null): Row[] {
     };
     for (const [peer, fn] of Object.entries(peersFor(name, s)) as [Peer, Run][]) {
       try {
-        // At 1 M the 5k pass has already warmed the JIT; each peer call costs 0.1–2 s there, so a
-        // few samples within a budget. At 5k: many calls per sample, several samples.
+        // At 1 M the 5k pass has already warmed the JIT and a peer call costs 0.1–8 s, so no
+        // warm-up call and a few samples within a budget. At 5k: many calls per sample.
         row.peers[peer] = big
-          ? measure(fn, { warmup: 0, minReps: 1, maxReps: quick ? 1 : 5, budgetMs: quick ? 0 : 2_000, inner: 1 })
-          : measure(fn, { warmup: 3, minReps: quick ? 3 : 5, maxReps: quick ? 5 : 11, budgetMs: 250, inner: innerFor(fn) });
+          ? measure(fn, { warmupMs: 0, minReps: 1, maxReps: quick ? 1 : 3, budgetMs: quick ? 0 : 1_500, inner: 1 })
+          : measure(fn, { warmupMs: 150, minReps: quick ? 3 : 5, maxReps: quick ? 5 : 11, budgetMs: 250, inner: innerFor(fn) });
       } catch (err) {
         process.stderr.write(`  ${peer} ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
       }
