@@ -166,7 +166,9 @@ async function pagination(client: WickClient, database: Database) {
     let seen = 0;
     let last: { orderTradeTime: number; id: number } | undefined;
     while (seen < DEEP_ROW) {
-      const r = await client.liquidations.list.query({ ...filter, limit: 1000, ...(cursor ? { cursor } : {}) });
+      const input = { ...filter, limit: 1000, ...(cursor ? { cursor } : {}) };
+      // One retry: a keep-alive socket closed by the server between requests is not a measurement.
+      const r = await client.liquidations.list.query(input).catch(() => client.liquidations.list.query(input));
       seen += r.rows.length;
       last = r.rows.at(-1);
       if (!r.nextCursor) throw new Error(`only ${seen} rows for ${label}`);
