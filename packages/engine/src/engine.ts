@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { parseParams, requiredColumns } from '@wick/indicators';
 import type { Columns, InputColumn, Outputs } from '@wick/indicators';
@@ -39,11 +40,14 @@ export interface EngineStats {
   queueSize: number;
   maxQueue: number;
   running: number;
+  /** Worker tasks that returned (a batch with per-item errors counts as completed). */
   completed: number;
+  /** compute() calls rejected with EngineTaskError (bad params included) and worker failures. */
   failed: number;
   timedOut: number;
+  /** Calls refused with OVERLOADED. */
   rejected: number;
-  /** Piscina's pool utilisation, 0..1. */
+  /** Share of the workers' capacity spent in kernels since the engine started, 0..1. */
   utilization: number;
   inlineRuns: number;
   /** Worker task run time (dispatch to reply), from Piscina's histogram. */
@@ -157,6 +161,10 @@ export function createEngineWithWorker(options: EngineOptions | undefined, worke
 
   let closed = false;
   let pending = 0; // tasks handed to Piscina and not yet settled (running + queued)
+  // Kernel time spent in workers. (Piscina 5.3's own `utilization` divides an already-ms mean by
+  // 1000 again, so it reads ~1000× too low.)
+  let busyMs = 0;
+  const createdAt = performance.now();
   const counters = { completed: 0, failed: 0, timedOut: 0, rejected: 0, inlineRuns: 0 };
 
   async function dispatch(
@@ -201,6 +209,7 @@ export function createEngineWithWorker(options: EngineOptions | undefined, worke
       // Piscina terminates a worker whose running task is aborted and starts a fresh one.
       const results = (await pool.run(task, { transferList, signal: controller.signal })) as BatchItemResult[];
       counters.completed++;
+      for (const r of results) if (r.ok) busyMs += r.computeMs;
       return { results, inline: false };
     } catch (err) {
       if (err instanceof EngineAbortedError) throw err;
@@ -265,7 +274,7 @@ export function createEngineWithWorker(options: EngineOptions | undefined, worke
         maxQueue: opts.maxQueue,
         running: Math.min(pending, opts.threads),
         ...counters,
-        utilization: finite(pool.utilization),
+        utilization: finite(Math.min(1, busyMs / ((performance.now() - createdAt) * opts.threads))),
         runTimeMs: { p50: finite(runTime.p50), p99: finite(runTime.p99) },
       };
     },

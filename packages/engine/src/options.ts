@@ -16,14 +16,15 @@ export interface EngineOptions {
 export type ResolvedOptions = Required<EngineOptions>;
 
 /**
- * From bench/pool.bench.ts on the 2-core box (section 3): a pool task costs the MAIN thread
- * ~90–150 µs of CPU (param validation, detaching columns, postMessage, reply handling) however
- * long the series, and never returns sooner than inline on an idle box. Inline costs the whole
- * kernel: at 2,000 candles ~15 µs (sma), ~25 µs (rsi), ~35–60 µs (atr, bbands, adx), ~250 µs
- * (ichimoku); the pool becomes cheaper for the main thread near 8,000 candles for atr/bbands/adx,
- * ~32,000 for sma/rsi, ~2,000 for ichimoku. 2,000 keeps every common chart request (the standard
- * one is RSI over 1,000 candles) on the calling thread with no round trip, while no inline run
- * blocks the event loop for more than ~0.25 ms. Compared against candles × items (computeMany).
+ * From bench/pool.bench.ts on the 2-core box: an awaited tiny task costs ~190 µs through the engine
+ * (bare Piscina no-op: ~70 µs), and a pool task costs the MAIN thread ~80–160 µs of CPU (param
+ * validation, detaching columns, postMessage, reply handling) whatever the series length; a worker
+ * never answers sooner than inline on an idle box. Inline costs the whole kernel: at 2,000 candles
+ * ~17 µs (rsi), ~27–30 µs (sma, atr), ~55 µs (bbands, adx), ~180 µs (ichimoku). A pool task
+ * becomes the cheaper option for the main thread near 8,000 candles (bbands, adx), 16,000 (sma,
+ * rsi, atr) and 2,000 (ichimoku). 2,000 keeps every common chart request (the standard one is
+ * RSI over 1,000 candles, ~10 µs) on the calling thread with no round trip, and no inline run
+ * blocks the event loop for more than ~0.2 ms. Compared against candles × items (computeMany).
  */
 export const DEFAULT_INLINE_MAX_CANDLES = 2_000;
 

@@ -145,7 +145,8 @@ describe('lifecycle and stats', () => {
     expect(s).toMatchObject({ inlineRuns: 1, completed: 1, failed: 1, timedOut: 0, rejected: 0, queueSize: 0, running: 0 });
     expect(s.runTimeMs.p50).toBeGreaterThan(0);
     expect(s.runTimeMs.p99).toBeGreaterThanOrEqual(s.runTimeMs.p50);
-    expect(s.utilization).toBeGreaterThanOrEqual(0);
+    expect(s.utilization).toBeGreaterThan(0);
+    expect(s.utilization).toBeLessThanOrEqual(1);
   });
 
   it('rejects with CLOSED after close()', async () => {
