@@ -38,7 +38,9 @@ async function captureSql(database: Database, fn: () => Promise<unknown>): Promi
   let seen = '';
   pool.query = (o: unknown, v?: unknown) => {
     const opts = o as { sql?: string; values?: unknown };
-    seen = typeof o === 'string' ? pool.format(o, v) : pool.format(opts.sql!, opts.values ?? v);
+    const sql = typeof o === 'string' ? pool.format(o, v) : pool.format(opts.sql!, opts.values ?? v);
+    // Only the page query itself (a first call also loads symbol names).
+    if (sql.includes('FROM liquidation_orders')) seen = sql;
     return original.call(database.pool, o, v);
   };
   try {
