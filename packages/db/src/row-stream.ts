@@ -18,6 +18,7 @@ interface CoreConnection {
   pause(): void;
   resume(): void;
   threadId: number | null;
+  stream: { destroy(): void };
 }
 
 /**
@@ -105,6 +106,10 @@ export async function* streamBatches(
     } else {
       const threadId = conn.threadId;
       pooled.destroy();
+      // destroy() only half-closes a paused socket: the server would sit in "Writing to net",
+      // where KILL QUERY cannot reach it, until net_write_timeout. Closing the socket outright
+      // makes its next write fail at once.
+      conn.stream.destroy();
       // Stop the server-side work now rather than at its next failed write. The destroyed
       // connection freed a slot, so this rarely waits; bounded anyway, and best effort.
       if (threadId !== null && !f) {

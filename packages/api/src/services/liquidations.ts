@@ -1,10 +1,8 @@
 import { jsonCodec, type CacheStatus, type WickCache } from '@wick/cache';
 import {
   listLiquidations,
-  DbUnavailableError,
-  listSymbols,
+  streamLiquidationsRaw,
   summarizeLiquidations,
-  UnknownSymbolError,
   type Database,
   type LiquidationBucket,
   type LiquidationFilter,
@@ -171,174 +169,13 @@ export class LiquidationService {
    * query. Stopping early (break, return, abort) kills the query and frees its connection.
    */
   streamTuples(filter: LiquidationFilter, opts: { signal?: AbortSignal; batchSize?: number } = {}): AsyncGenerator<LiquidationTuple[], void, undefined> {
-    return streamLiquidationTuples(this.deps.database, normalizeFilter(filter), opts);
+    return streamLiquidationsRaw(this.deps.database, normalizeFilter(filter), opts);
   }
 
   /** The export as chunks of row objects (what liquidations.export streams to tRPC clients). */
   async *exportRows(filter: LiquidationFilter, opts: { signal?: AbortSignal } = {}): AsyncGenerator<LiquidationRow[], void, undefined> {
     for await (const batch of this.streamTuples(filter, { ...opts, batchSize: EXPORT_CHUNK })) {
       yield batch.map(tupleToRow);
-    }
-  }
-}
-
-// --- streaming ------------------------------------------------------------------------------------
-//
-// Why not @wick/db's streamLiquidationsRaw: when a consumer stops early it releases the connection
-// with mysql2's destroy(), which only half-closes the socket (end()); the socket stays paused, the
-// server blocks in "Writing to net" and KILL QUERY cannot interrupt a blocked write, so the query
-// runs on until net_write_timeout (60 s). Here the socket is destroyed outright, so the server's
-// next write fails at once, and KILL QUERY stops a query still sorting. Same SQL and tuple shape.
-
-const USD = 'l.average_price * l.accumulated_fill_quantity';
-const SELECT =
-  'SELECT l.id, l.symbol_id, l.side, l.order_type, l.time_in_force, l.original_quantity, l.price,' +
-  ' l.average_price, l.order_status, l.last_fill_quantity, l.accumulated_fill_quantity,' +
-  ` l.order_trade_time, CAST(${USD} AS DECIMAL(44,10)) AS usd FROM liquidation_orders l`;
-const ORDER = ' ORDER BY l.order_trade_time DESC, l.id DESC';
-
-interface CoreQuery {
-  on(event: 'result', fn: (row: unknown[]) => void): CoreQuery;
-  on(event: 'end', fn: () => void): CoreQuery;
-  on(event: 'error', fn: (err: Error & { fatal?: boolean; code?: string }) => void): CoreQuery;
-}
-interface CoreConnection {
-  query(options: { sql: string; values: unknown[]; rowsAsArray: boolean }): CoreQuery;
-  pause(): void;
-  resume(): void;
-  threadId: number | null;
-  stream: { destroy(): void };
-}
-
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR']);
-function dbError(err: unknown): Error {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const code = (e as { code?: unknown }).code;
-  if ((typeof code === 'string' && UNAVAILABLE.has(code)) || e.message === 'Queue limit reached.' || e.message === 'Pool is closed.') {
-    return new DbUnavailableError(`database unavailable: ${e.message}`, { cause: e });
-  }
-  return e;
-}
-
-async function exportQuery(database: Database, f: LiquidationFilter): Promise<{ sql: string; values: unknown[]; names: Map<number, string> }> {
-  const symbols = await listSymbols(database);
-  const names = new Map(symbols.map((s) => [s.id, s.name]));
-  const parts: string[] = [];
-  const values: unknown[] = [];
-  if (f.symbol !== undefined) {
-    const found = symbols.find((s) => s.name === f.symbol);
-    if (!found) throw new UnknownSymbolError(f.symbol);
-    parts.push('l.symbol_id = ?');
-    values.push(found.id);
-  }
-  if (f.side !== undefined) {
-    parts.push('l.side = ?');
-    values.push(f.side);
-  }
-  if (f.from !== undefined) {
-    parts.push('l.order_trade_time >= ?');
-    values.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push('l.order_trade_time <= ?');
-    values.push(f.to);
-  }
-  if (f.minUsd !== undefined) {
-    parts.push(`${USD} >= ?`);
-    values.push(f.minUsd);
-  }
-  return { sql: `${SELECT}${parts.length ? ` WHERE ${parts.join(' AND ')}` : ''}${ORDER}`, values, names };
-}
-
-/**
- * Every matching row as LIQUIDATION_COLUMNS tuples, newest first, in batches, from one streamed
- * query on one pooled connection. Backpressure: with two batches unread the socket is paused.
- */
-export async function* streamLiquidationTuples(
-  database: Database,
-  filter: LiquidationFilter,
-  opts: { signal?: AbortSignal | undefined; batchSize?: number | undefined } = {},
-): AsyncGenerator<LiquidationTuple[], void, undefined> {
-  const { signal } = opts;
-  const batchSize = opts.batchSize ?? EXPORT_CHUNK;
-  signal?.throwIfAborted();
-  const q = await exportQuery(database, filter);
-  let pooled: Awaited<ReturnType<Database['pool']['getConnection']>>;
-  try {
-    pooled = await database.pool.getConnection();
-  } catch (err) {
-    throw dbError(err);
-  }
-  const conn = (pooled as unknown as { connection: CoreConnection }).connection;
-  const names = q.names;
-  let batch: unknown[][] = [];
-  const ready: unknown[][][] = [];
-  let ended = false;
-  let failure: (Error & { fatal?: boolean }) | null = null;
-  let paused = false;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  conn
-    .query({ sql: q.sql, values: q.values, rowsAsArray: true })
-    .on('result', (row) => {
-      batch.push(row);
-      if (batch.length >= batchSize) {
-        ready.push(batch);
-        batch = [];
-        if (ready.length >= 2 && !paused) {
-          paused = true;
-          conn.pause();
-        }
-        notify();
-      }
-    })
-    .on('end', () => {
-      if (batch.length > 0) ready.push(batch);
-      batch = [];
-      ended = true;
-      notify();
-    })
-    .on('error', (err) => {
-      failure = err;
-      notify();
-    });
-  signal?.addEventListener('abort', notify);
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const next = ready.shift();
-      if (next) {
-        if (paused && ready.length < 2) {
-          paused = false;
-          conn.resume();
-        }
-        for (const row of next) {
-          const id = row[1] as number;
-          row[1] = names.get(id) ?? String(id);
-        }
-        yield next as LiquidationTuple[];
-        continue;
-      }
-      if (failure) throw dbError(failure);
-      if (ended) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  } finally {
-    signal?.removeEventListener('abort', notify);
-    const f = failure as (Error & { fatal?: boolean }) | null;
-    if (ended || (f && !f.fatal)) {
-      pooled.release();
-    } else {
-      const threadId = conn.threadId;
-      pooled.destroy();
-      conn.stream.destroy();
-      if (threadId !== null && !f) database.pool.query(`KILL QUERY ${Number(threadId)}`).catch(() => undefined);
     }
   }
 }
