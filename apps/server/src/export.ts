@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { apiKeyFromHeaders, apiKeyId, toTRPCError, type ApiMetrics, type Services } from '@wick/api';
+import { enforceRateLimit, liquidationFilter, RateLimitedError, toTRPCError, type ApiConfig, type ApiMetrics, type RequestInfo, type Services } from '@wick/api';
 import { LIQUIDATION_COLUMNS, type LiquidationTuple } from '@wick/db';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -22,41 +22,25 @@ export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Pro
 
 export interface ExportDeps {
   services: Services;
-  rateLimit: { limit: number; windowMs: number };
+  config: ApiConfig;
+  requestInfo: (req: IncomingMessage) => RequestInfo;
   log: Logger;
   metrics: ApiMetrics;
 }
 
-const MIN_MS = Date.UTC(2009, 0, 1);
-const MAX_MS = Date.UTC(2100, 0, 1);
-const ms = z.coerce
-  .number({ error: 'must be epoch milliseconds' })
-  .int('must be a whole number of milliseconds')
-  .min(MIN_MS, 'must be epoch milliseconds after 2009-01-01')
-  .max(MAX_MS, 'must be epoch milliseconds before 2100-01-01');
-
 const ALLOWED = new Set(['symbol', 'side', 'from', 'to', 'minUsd']);
+const NUMERIC = new Set(['from', 'to', 'minUsd']);
 
-export const exportQuery = z
-  .object({
-    symbol: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^[A-Z0-9]{2,20}$/, 'must be 2–20 letters or digits, e.g. BTCUSDT')
-      .optional(),
-    side: z
-      .string()
-      .toUpperCase()
-      .pipe(z.enum(['BUY', 'SELL'], { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' }))
-      .optional(),
-    from: ms.optional(),
-    to: ms.optional(),
-    minUsd: z.coerce.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0').max(1e15, 'must be ≤ 1e15').optional(),
-  })
-  .refine((f) => f.from === undefined || f.to === undefined || f.from <= f.to, { message: 'from must not be after to', path: ['from'] });
+/** Query strings carry text: numbers and the side are converted, then the API's own filter schema decides. */
+export const exportQuery = z.preprocess((raw) => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, string>)) {
+    out[k] = NUMERIC.has(k) && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v) ? Number(v) : k === 'side' ? v.toUpperCase() : v;
+  }
+  return out;
+}, liquidationFilter);
 
-export type ExportFilter = z.infer<typeof exportQuery>;
+export type ExportFilter = z.output<typeof exportQuery>;
 
 type Format = 'csv' | 'ndjson';
 
@@ -193,21 +177,18 @@ function exportRoute(format: Format, deps: ExportDeps): Route {
       return sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: query.message } });
     }
 
-    const { limit, windowMs } = deps.rateLimit;
-    if (limit > 0) {
-      const key = apiKeyFromHeaders(req.headers);
-      const id = key ? `key:${apiKeyId(key)}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
-      const verdict = await deps.services.rateLimit(id, limit, windowMs);
-      if (!verdict.allowed) {
-        observe('TOO_MANY_REQUESTS');
-        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
-        return sendJson(
-          res,
-          429,
-          { error: { code: 'TOO_MANY_REQUESTS', message: `Rate limit reached: retry in ${seconds} s.`, retryAfterMs: verdict.retryAfterMs } },
-          { 'retry-after': String(seconds) },
-        );
-      }
+    try {
+      await enforceRateLimit(deps.services, deps.config, deps.requestInfo(req));
+    } catch (err) {
+      if (!(err instanceof RateLimitedError)) throw err;
+      observe('TOO_MANY_REQUESTS');
+      const seconds = Math.ceil(err.retryAfterMs / 1000);
+      return sendJson(
+        res,
+        429,
+        { error: { code: 'TOO_MANY_REQUESTS', message: err.message, retryAfterMs: err.retryAfterMs } },
+        { 'retry-after': String(seconds) },
+      );
     }
 
     const controller = new AbortController();

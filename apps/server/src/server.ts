@@ -1,7 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { apiKeyFromHeaders, apiKeyId, appRouter, createApiMetrics, createContextFactory, createServices, type ApiMetrics } from '@wick/api';
+import {
+  apiKeyFromHeaders,
+  apiKeyId,
+  appRouter,
+  createApiMetrics,
+  createContextFactory,
+  createServices,
+  type ApiMetrics,
+  type RequestInfo,
+} from '@wick/api';
 import { createCache, createWarmer, parseNodes, type Warmer, type WickCache } from '@wick/cache';
 import { createDatabase, type Database } from '@wick/db';
 import { createEngine, type Engine } from '@wick/engine';
@@ -71,13 +80,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   warmer.start();
   const contextFor = createContextFactory({ services, config: apiConfig, log, metrics });
 
+  const requestInfo = (req: IncomingMessage): RequestInfo => {
+    const apiKey = apiKeyFromHeaders(req.headers);
+    return { ip: req.socket.remoteAddress ?? 'unknown', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null };
+  };
+
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req }) => {
-      const apiKey = apiKeyFromHeaders(req.headers);
-      return contextFor({ ip: req.socket.remoteAddress ?? 'unknown', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null });
-    },
+    createContext: ({ req }) => contextFor(requestInfo(req)),
     responseMeta({ errors }) {
       const limited = errors.find((e) => e.code === 'TOO_MANY_REQUESTS');
       const retryAfterMs = (limited?.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
@@ -98,7 +109,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       const report = await services.health.check();
       sendJson(res, report.ok ? 200 : 503, report);
     },
-    ...exportRoutes({ services, rateLimit: apiConfig.rateLimit, log, metrics }),
+    ...exportRoutes({ services, config: apiConfig, requestInfo, log, metrics }),
   };
 
   const inFlight = new Set<ServerResponse>();

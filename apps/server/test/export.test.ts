@@ -251,7 +251,9 @@ describe('HTTP export', () => {
   });
 
   it('is rate-limited like everything else', async () => {
-    const limited = await startServer(loadConfig({ ...wick.env, RATE_LIMIT: '2', RATE_LIMIT_WINDOW_MS: '60000', CACHE_PREFIX: `t_export_rl_${process.pid}` }));
+    const limited = await startServer(
+      loadConfig({ ...wick.env, RATE_LIMIT: '2', RATE_LIMIT_WINDOW_MS: '60000', API_KEYS: 'someone-else', CACHE_PREFIX: `t_export_rl_${process.pid}` }),
+    );
     try {
       const url = `${limited.url}/export/liquidations.csv?from=${Date.UTC(2040, 0, 1)}`;
       expect((await fetch(url)).status).toBe(200);
@@ -260,7 +262,8 @@ describe('HTTP export', () => {
       expect(third.status).toBe(429);
       expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await third.json()) as { error: { code: string } }).error.code).toBe('TOO_MANY_REQUESTS');
-      // Another API key has its own window.
+      // A made-up key shares the IP's window; an issued key has its own.
+      expect((await fetch(url, { headers: { 'x-api-key': 'made-up' } })).status).toBe(429);
       expect((await fetch(url, { headers: { 'x-api-key': 'someone-else' } })).status).toBe(200);
     } finally {
       await limited.close();

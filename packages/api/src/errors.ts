@@ -2,6 +2,8 @@ import { TRPCError } from '@trpc/server';
 import { DbUnavailableError, UnknownSymbolError } from '@wick/db';
 import { EngineError, EngineOverloadedError, EngineTimeoutError } from '@wick/engine';
 import { IndicatorError } from '@wick/indicators';
+import { InvalidCursorError } from './cursor.ts';
+import { TooManyBucketsError } from './services/liquidations.ts';
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterMs: number) {
@@ -55,7 +57,7 @@ function codeOf(err: unknown): TRPCError['code'] {
   if (err instanceof RateLimitedError) return 'TOO_MANY_REQUESTS';
   if (err instanceof BudgetExceededError) return 'TIMEOUT';
   if (err instanceof NotFoundError || err instanceof UnknownSymbolError) return 'NOT_FOUND';
-  if (err instanceof IndicatorError) return 'BAD_REQUEST';
+  if (err instanceof IndicatorError || err instanceof InvalidCursorError || err instanceof TooManyBucketsError) return 'BAD_REQUEST';
   if (err instanceof EngineOverloadedError) return 'TOO_MANY_REQUESTS';
   if (err instanceof EngineTimeoutError) return 'TIMEOUT';
   if (err instanceof EngineError) return ENGINE_CODES[err.code] ?? 'INTERNAL_SERVER_ERROR';

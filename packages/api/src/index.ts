@@ -10,7 +10,9 @@ export { createCallerFactory } from './trpc.ts';
 export { createServices, type Services, type ServiceDeps, type IndicatorResult, type BatchItem } from './services/index.ts';
 export { createApiMetrics, type ApiMetrics } from './metrics.ts';
 export { apiKeyFromHeaders, apiKeyId } from './auth.ts';
-export { toTRPCError } from './errors.ts';
+export { toTRPCError, RateLimitedError } from './errors.ts';
+export { enforceRateLimit } from './rate-limit.ts';
+export { liquidationFilter } from './router/liquidations.ts';
 export type { ApiConfig, Context, RequestInfo } from './context.ts';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -4,6 +4,7 @@ import { ZodError, z } from 'zod';
 import type { Context } from './context.ts';
 import { RateLimitedError, toTRPCError } from './errors.ts';
 import { keysEqual } from './auth.ts';
+import { enforceRateLimit } from './rate-limit.ts';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -54,18 +55,8 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-/** Sliding-window limit per API key, else per client IP; the window lives in Valkey. */
 const rateLimited = t.middleware(async ({ ctx, next }) => {
-  const { limit, windowMs } = ctx.config.rateLimit;
-  if (limit > 0) {
-    // Only keys we issued get their own window: a made-up key per request must not dodge the IP limit.
-    const given = ctx.request.apiKey;
-    const { readKeys, ingestKeys, adminKeys } = ctx.config;
-    const known = given !== null && [readKeys, ingestKeys, adminKeys].some((keys) => keys.some((k) => keysEqual(k, given)));
-    const id = known ? `key:${ctx.request.apiKeyId}` : `ip:${ctx.request.ip}`;
-    const verdict = await ctx.services.rateLimit(id, limit, windowMs);
-    if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterMs);
-  }
+  await enforceRateLimit(ctx.services, ctx.config, ctx.request);
   return next();
 });
 

@@ -1,8 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { InvalidCursorError } from '../cursor.ts';
 import { epochMs, symbolName } from '../inputs.ts';
-import { BUCKETS, MAX_PAGE, TooManyBucketsError } from '../services/liquidations.ts';
+import { BUCKETS, MAX_PAGE } from '../services/liquidations.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 export const side = z.enum(['BUY', 'SELL'], { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' });
@@ -39,20 +37,12 @@ export const summaryInput = z
   })
   .refine(fromBeforeTo, fromBeforeToIssue);
 
-/** Input problems found past zod (a cursor, a bucket count) are the caller's to fix: BAD_REQUEST. */
-function asBadRequest(err: unknown): never {
-  if (err instanceof InvalidCursorError || err instanceof TooManyBucketsError) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: err.message, cause: err });
-  }
-  throw err;
-}
-
 export const liquidationsRouter = router({
-  list: publicProcedure.input(listInput).query(({ ctx, input }) => ctx.services.liquidations.list(input).catch(asBadRequest)),
+  list: publicProcedure.input(listInput).query(({ ctx, input }) => ctx.services.liquidations.list(input)),
 
   summary: publicProcedure
     .input(summaryInput)
-    .query(({ ctx, input }) => ctx.services.liquidations.summary(input, ctx.cacheOutcomes).catch(asBadRequest)),
+    .query(({ ctx, input }) => ctx.services.liquidations.summary(input, ctx.cacheOutcomes)),
 
   /** Streamed over httpBatchStreamLink: chunks of up to 1,000 rows, newest first. */
   export: publicProcedure.input(liquidationFilter).query(async function* ({ ctx, input, signal }) {
