@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { epochMs, interval, seriesWindow, symbolName } from '../inputs.ts';
+import { windowArrays } from '../services/candles.ts';
 import { ingestProcedure, publicProcedure, router } from '../trpc.ts';
 
 const price = z.number().finite().positive().max(1e12);
@@ -18,26 +19,11 @@ const candle = z
     message: 'needs low ≤ open, close ≤ high',
   });
 
-const toArray = (a: Float64Array) => Array.from(a);
-
 export const candlesRouter = router({
   range: publicProcedure.input(seriesWindow).query(async ({ ctx, input }) => {
     const series = { symbol: input.symbol, interval: input.interval };
     const load = await ctx.services.candles.load(series, input, 0, ctx.cacheOutcomes);
-    const c = load.columns;
-    const s = load.skip;
-    return {
-      ...series,
-      candles: {
-        time: toArray(c.time.subarray(s)),
-        open: toArray(c.open.subarray(s)),
-        high: toArray(c.high.subarray(s)),
-        low: toArray(c.low.subarray(s)),
-        close: toArray(c.close.subarray(s)),
-        volume: toArray(c.volume.subarray(s)),
-      },
-      cache: { status: load.status, ageMs: load.ageMs },
-    };
+    return { ...series, candles: windowArrays(load), cache: { status: load.status, ageMs: load.ageMs } };
   }),
 
   ingest: ingestProcedure

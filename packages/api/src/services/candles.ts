@@ -32,6 +32,22 @@ const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
  */
 export const STALE_SECONDS = 30;
 
+export interface CandleArrays {
+  time: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  volume: number[];
+}
+
+/** The requested window of a load (warm-up history cut off) as plain arrays for the wire. */
+export function windowArrays(load: CandleLoad): CandleArrays {
+  const out = {} as CandleArrays;
+  for (const c of COLUMNS) out[c] = Array.from(load.columns[c].subarray(load.skip));
+  return out;
+}
+
 export function windowId(w: Window): string {
   return `${w.from ?? '-'}:${w.to ?? '-'}:${w.limit}`;
 }

@@ -2,7 +2,7 @@ import { INTERVAL_MS, type Interval } from '@wick/db';
 import type { CacheOutcomes } from '../context.ts';
 import { describeError } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
-import type { CandleService } from './candles.ts';
+import { windowArrays, type CandleArrays, type CandleService } from './candles.ts';
 import type { BatchItem, IndicatorService } from './indicators.ts';
 import { BUCKET_MS, fittingBucket, MAX_SUMMARY_BUCKETS, type LiquidationService, type LiquidationSummary } from './liquidations.ts';
 
@@ -23,13 +23,7 @@ export interface SectionError {
   message: string;
 }
 
-export interface SnapshotCandles {
-  time: number[];
-  open: number[];
-  high: number[];
-  low: number[];
-  close: number[];
-  volume: number[];
+export interface SnapshotCandles extends CandleArrays {
   cache: { status: string; ageMs: number };
 }
 
@@ -46,7 +40,6 @@ export interface Snapshot {
   errors: SectionError[];
 }
 
-const toArray = (a: Float64Array) => Array.from(a);
 
 /**
  * One call for a dashboard page: candles, indicators (one batch: shared candle loads, one budget)
@@ -77,17 +70,7 @@ export class DashboardService {
     candleLoad.catch(() => {}); // observed below, by two sections
     const candles = timed('candles', async (): Promise<SnapshotCandles> => {
       const load = await candleLoad;
-      const c = load.columns;
-      const s = load.skip;
-      return {
-        time: toArray(c.time.subarray(s)),
-        open: toArray(c.open.subarray(s)),
-        high: toArray(c.high.subarray(s)),
-        low: toArray(c.low.subarray(s)),
-        close: toArray(c.close.subarray(s)),
-        volume: toArray(c.volume.subarray(s)),
-        cache: { status: load.status, ageMs: load.ageMs },
-      };
+      return { ...windowArrays(load), cache: { status: load.status, ageMs: load.ageMs } };
     });
     const indicators = timed('indicators', async () => {
       if (q.indicators.length === 0) return [];
