@@ -290,7 +290,7 @@ async function main() {
       { what: 'server RSS growth during the exports (peak − before)', measured: `${f(rssGrowthMb, 1)} MB (${f(rssStart / 1e6, 0)} → peak ${f(Math.max(...httpRuns.map((r) => r.peak)) / 1e6, 0)} → ${f(httpRuns[httpRuns.length - 1]!.after / 1e6, 0)} MB)`, ours: `< ${OURS.exportRssGrowthMb} MB`, seeds: '—', met: rssGrowthMb < OURS.exportRssGrowthMb },
     );
 
-    const names: Record<string, string> = { noop: '`noop` (ceiling)', noopPayload: '`noopPayload` (floor: 1,000 numbers)', compute: 'cached `indicators.compute`', batch3: 'cached `indicators.batch` × 3' };
+    const names: Record<string, string> = { noop: '`noop` (ceiling)', noopPayload: '`noopPayload` (floor: the same answer as a cached RSI × 1,000)', compute: 'cached `indicators.compute`', batch3: 'cached `indicators.batch` × 3' };
     const tpLines = ['| procedure | one at a time p50 / p99 ms | ' + CONNECTIONS.map((c) => `c=${c} req/s · p50 · p99 ms`).join(' | ') + ' | c=50 vs floor |', '|---|---|' + CONNECTIONS.map(() => '---|').join('') + '---|'];
     for (const n of Object.keys(tp)) {
       const cells = CONNECTIONS.map((c) => {
