@@ -23,6 +23,7 @@ export {
   summarizeLiquidations,
   streamLiquidations,
   streamLiquidationsRaw,
+  liquidationTupleToRow,
   LIQUIDATION_COLUMNS,
   MAX_LIQUIDATION_PAGE,
   MAX_SUMMARY_BUCKETS,

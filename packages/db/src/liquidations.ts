@@ -162,7 +162,8 @@ async function nameTuples(database: Database, rows: unknown[][]): Promise<Liquid
   return rows as LiquidationTuple[];
 }
 
-function toRow(t: LiquidationTuple): LiquidationRow {
+/** A LIQUIDATION_COLUMNS tuple as a row object. */
+export function liquidationTupleToRow(t: LiquidationTuple): LiquidationRow {
   return {
     id: t[0],
     symbol: t[1],
@@ -196,7 +197,7 @@ export async function listLiquidations(
   });
   const more = raw.length > q.limit;
   if (more) raw.length = q.limit;
-  const rows = (await nameTuples(database, raw)).map(toRow);
+  const rows = (await nameTuples(database, raw)).map(liquidationTupleToRow);
   const last = rows[rows.length - 1];
   return { rows, next: more && last ? { time: last.orderTradeTime, id: last.id } : null };
 }
@@ -277,6 +278,6 @@ export async function* streamLiquidations(
   opts: { signal?: AbortSignal } = {},
 ): AsyncGenerator<LiquidationRow, void, undefined> {
   for await (const batch of streamLiquidationsRaw(database, q, { signal: opts.signal, batchSize: 500 })) {
-    for (const t of batch) yield toRow(t);
+    for (const t of batch) yield liquidationTupleToRow(t);
   }
 }

@@ -1,6 +1,7 @@
 import { jsonCodec, type CacheStatus, type WickCache } from '@wick/cache';
 import {
   listLiquidations,
+  liquidationTupleToRow,
   streamLiquidationsRaw,
   summarizeLiquidations,
   type Database,
@@ -96,24 +97,6 @@ export function normalizeFilter(f: LiquidationFilter): LiquidationFilter {
   return out;
 }
 
-export function tupleToRow(t: LiquidationTuple): LiquidationRow {
-  return {
-    id: t[0],
-    symbol: t[1],
-    side: t[2],
-    orderType: t[3],
-    timeInForce: t[4],
-    originalQuantity: t[5],
-    price: t[6],
-    averagePrice: t[7],
-    orderStatus: t[8],
-    lastFillQuantity: t[9],
-    accumulatedFillQuantity: t[10],
-    orderTradeTime: t[11],
-    usd: t[12],
-  };
-}
-
 /** Liquidation pages, summaries and exports; every query goes through @wick/db. */
 export class LiquidationService {
   constructor(private readonly deps: { database: Database; cache: WickCache; cursorSecret: string }) {}
@@ -175,7 +158,7 @@ export class LiquidationService {
   /** The export as chunks of row objects (what liquidations.export streams to tRPC clients). */
   async *exportRows(filter: LiquidationFilter, opts: { signal?: AbortSignal } = {}): AsyncGenerator<LiquidationRow[], void, undefined> {
     for await (const batch of this.streamTuples(filter, { ...opts, batchSize: EXPORT_CHUNK })) {
-      yield batch.map(tupleToRow);
+      yield batch.map(liquidationTupleToRow);
     }
   }
 }
