@@ -21,14 +21,7 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   if (period >= n) return out;
   let total = 0;
   for (let i = 1; i <= period; i++) {
-    const h = high[i]!;
-    const l = low[i]!;
-    const pc = close[i - 1]!;
-    let g = h - l;
-    const v2 = Math.abs(pc - h);
-    if (v2 > g) g = v2;
-    const v3 = Math.abs(pc - l);
-    if (v3 > g) g = v3;
+    const g = trueRange(high[i]!, low[i]!, close[i - 1]!);
     total += g;
   }
   let prev = total / period;
@@ -36,14 +29,7 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   const m = period - 1;
   const inv = 1 / period;
   for (let i = period + 1; i < n; i++) {
-    const h = high[i]!;
-    const l = low[i]!;
-    const pc = close[i - 1]!;
-    let g = h - l;
-    const v2 = Math.abs(pc - h);
-    if (v2 > g) g = v2;
-    const v3 = Math.abs(pc - l);
-    if (v3 > g) g = v3;
+    const g = trueRange(high[i]!, low[i]!, close[i - 1]!);
     prev = (prev * m + g) * inv;
     out[i] = prev;
   }

@@ -18,15 +18,7 @@ export function trange(high: Float64Array, low: Float64Array, close: Float64Arra
   const n = high.length;
   const out = outputArray(n, 1);
   for (let i = 1; i < n; i++) {
-    const h = high[i]!;
-    const l = low[i]!;
-    const pc = close[i - 1]!;
-    let g = h - l;
-    const v2 = Math.abs(pc - h);
-    if (v2 > g) g = v2;
-    const v3 = Math.abs(pc - l);
-    if (v3 > g) g = v3;
-    out[i] = g;
+    out[i] = trueRange(high[i]!, low[i]!, close[i - 1]!);
   }
   return out;
 }
