@@ -32,7 +32,8 @@ export function setup() {
   const items = TEN.map(([indicator, params]) => ({ symbol, interval, indicator, params, limit: conn.limit, to: r.candles.time[0] }));
   // Warm every item, so the batches measure cached answers.
   const warm = dataOf(api.query('indicators.batch', { items }).out);
-  if (!warm || !warm.items.every((i) => i.ok)) throw new Error(`warm-up batch failed: ${JSON.stringify(warm && warm.items.filter((i) => !i.ok))}`);
+  if (!warm || !warm.items.every((i) => i.ok))
+    throw new Error(`warm-up batch failed: ${JSON.stringify(warm && warm.items.filter((i) => !i.ok))}`);
   return { items };
 }
 

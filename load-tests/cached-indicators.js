@@ -35,7 +35,14 @@ export function setup() {
 }
 
 function request(m, ends) {
-  return { symbol: m.symbol, interval: m.interval, indicator: m.indicator, params: m.params, limit: conn.limit, to: ends[`${m.symbol}:${m.interval}`] };
+  return {
+    symbol: m.symbol,
+    interval: m.interval,
+    indicator: m.indicator,
+    params: m.params,
+    limit: conn.limit,
+    to: ends[`${m.symbol}:${m.interval}`],
+  };
 }
 
 export function mix(data) {

@@ -27,7 +27,14 @@ export function setup() {
   if (!r || r.candles.time.length < 2 * conn.limit) throw new Error(`need at least ${2 * conn.limit} candles of ${symbol} ${interval}`);
   const times = r.candles.time;
   // Warm the one candle window every "candles cached" request shares.
-  api.query('indicators.compute', { symbol, interval, indicator: 'bbands', params: { period: 20, stdDev: 2 }, limit: conn.limit, to: times[times.length - 1] });
+  api.query('indicators.compute', {
+    symbol,
+    interval,
+    indicator: 'bbands',
+    params: { period: 20, stdDev: 2 },
+    limit: conn.limit,
+    to: times[times.length - 1],
+  });
   // A salt per run: params and windows of an earlier run are not reused.
   return { to: times[times.length - 1], times: times.slice(conn.limit + 400), salt: Date.now() % 1_000_000 };
 }
@@ -48,9 +55,13 @@ export function fullyCold(data) {
   const n = exec.scenario.iterationInTest;
   // Walk the windows from an offset chosen by the salt; a window already cached shows as a hit.
   const to = data.times[(data.salt + n * 7) % data.times.length];
-  const { res, out } = api.query('indicators.compute', { symbol, interval, indicator: 'rsi', params: { period: 14 }, limit: conn.limit, to }, {
-    tags: { name: 'indicators.compute fully cold' },
-  });
+  const { res, out } = api.query(
+    'indicators.compute',
+    { symbol, interval, indicator: 'rsi', params: { period: 14 }, limit: conn.limit, to },
+    {
+      tags: { name: 'indicators.compute fully cold' },
+    },
+  );
   record(res, out);
 }
 

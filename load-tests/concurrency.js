@@ -49,7 +49,12 @@ export function handleSummary(data) {
     stdout: renderSummary(data, [
       { name: 'cached50 p99 / floor50 p99', value: ratio(p99('cached50'), p99('floor50')), limit: OURS.c50P99VsFloor, unit: '×' },
       // ≥ 80 % of the floor's req/s, written as floor/cached ≤ 1/0.8.
-      { name: 'floor50 req/s / cached50 req/s', value: ratio(rps('floor50'), rps('cached50')), limit: 1 / OURS.cachedVsFloorReqs, unit: '×' },
+      {
+        name: 'floor50 req/s / cached50 req/s',
+        value: ratio(rps('floor50'), rps('cached50')),
+        limit: 1 / OURS.cachedVsFloorReqs,
+        unit: '×',
+      },
     ]),
   };
 }

@@ -26,7 +26,11 @@ export function setup() {
 /** Readers: the chart of the series being written, its last candles included. */
 export function read(data) {
   const to = data.times[data.times.length - 1];
-  const { res, out } = api.query('indicators.compute', { symbol, interval, indicator: 'sma', params: { period: 2 }, limit: 200, to }, { tags: { name: 'reader compute' } });
+  const { res, out } = api.query(
+    'indicators.compute',
+    { symbol, interval, indicator: 'sma', params: { period: 2 }, limit: 200, to },
+    { tags: { name: 'reader compute' } },
+  );
   check(res, { 'reader 200': (r) => r.status === 200, 'reader result': () => isIndicatorResult(dataOf(out)) });
 }
 
@@ -39,19 +43,41 @@ export function write(data) {
   const t = data.times[i];
   const prev = data.times[i - 1];
   const price = Math.round((data.base * (1 + ((__ITER % 1000) + 1) * 1e-4) + __VU) * 100) / 100;
-  const ingest = api.mutate('candles.ingest', { symbol, interval, candles: [{ time: t, open: price, high: price, low: price, close: price, volume: 1 }] }, conn.ingestKey, {
-    tags: { name: 'candles.ingest' },
-  });
+  const ingest = api.mutate(
+    'candles.ingest',
+    { symbol, interval, candles: [{ time: t, open: price, high: price, low: price, close: price, volume: 1 }] },
+    conn.ingestKey,
+    {
+      tags: { name: 'candles.ingest' },
+    },
+  );
   check(ingest.out, { 'ingest accepted': (o) => o.ok && o.data.received === 1 });
 
-  const range = dataOf(api.query('candles.range', { symbol, interval, to: t, limit: 2 }, { tags: { name: 'read-after-write candles' } }).out);
-  check(range, { 'candles.range sees the ingested close': (d) => d !== null && d.candles.time[1] === t && d.candles.close[1] === price }, fresh);
+  const range = dataOf(
+    api.query('candles.range', { symbol, interval, to: t, limit: 2 }, { tags: { name: 'read-after-write candles' } }).out,
+  );
+  check(
+    range,
+    { 'candles.range sees the ingested close': (d) => d !== null && d.candles.time[1] === t && d.candles.close[1] === price },
+    fresh,
+  );
 
   const sma = dataOf(
-    api.query('indicators.compute', { symbol, interval, indicator: 'sma', params: { period: 2 }, to: t, limit: 1 }, { tags: { name: 'read-after-write compute' } }).out,
+    api.query(
+      'indicators.compute',
+      { symbol, interval, indicator: 'sma', params: { period: 2 }, to: t, limit: 1 },
+      { tags: { name: 'read-after-write compute' } },
+    ).out,
   );
   const prevClose = range && range.candles.time[0] === prev ? range.candles.close[0] : NaN;
-  check(sma, { 'indicators.compute reflects the ingested candle': (d) => d !== null && d.time[0] === t && Math.abs(d.values.value[0] - (prevClose + price) / 2) < 1e-9 * price }, fresh);
+  check(
+    sma,
+    {
+      'indicators.compute reflects the ingested candle': (d) =>
+        d !== null && d.time[0] === t && Math.abs(d.values.value[0] - (prevClose + price) / 2) < 1e-9 * price,
+    },
+    fresh,
+  );
 }
 
 export function handleSummary(data) {

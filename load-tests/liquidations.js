@@ -24,7 +24,8 @@ const random = prng(intEnv(__ENV, 'SEED', 7) + __VU);
 
 export function setup() {
   const newest = dataOf(api.query('liquidations.list', { limit: 1 }).out);
-  if (!newest || newest.rows.length === 0) throw new Error('no liquidations: seed the database first (pnpm db:seed -- --liquidations 5000000)');
+  if (!newest || newest.rows.length === 0)
+    throw new Error('no liquidations: seed the database first (pnpm db:seed -- --liquidations 5000000)');
   return { newest: newest.rows[0].orderTradeTime };
 }
 
@@ -74,7 +75,9 @@ export function walk() {
   headMs.add(h, { filter: label });
   deepMs.add(d, { filter: label });
   withinRatio.add(d <= OURS.deepPageRatio * h, { filter: label });
-  console.log(`liquidations ${label}: page 1 median ${h.toFixed(2)} ms, page at row ${DEPTH} median ${d.toFixed(2)} ms (${(d / h).toFixed(2)}×)`);
+  console.log(
+    `liquidations ${label}: page 1 median ${h.toFixed(2)} ms, page at row ${DEPTH} median ${d.toFixed(2)} ms (${(d / h).toFixed(2)}×)`,
+  );
 }
 
 export function summary(data) {

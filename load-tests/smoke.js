@@ -36,7 +36,9 @@ export default function () {
   const compute = api.query('indicators.compute', req);
   check(compute.out, { 'indicators.compute shape': (o) => shape.isIndicatorResult(dataOf(o)) });
 
-  const batch = api.query('indicators.batch', { items: [req, { ...req, indicator: 'ema', params: { period: 20 } }, { ...req, indicator: 'macd', params: {} }] });
+  const batch = api.query('indicators.batch', {
+    items: [req, { ...req, indicator: 'ema', params: { period: 20 } }, { ...req, indicator: 'macd', params: {} }],
+  });
   check(batch.out, { 'indicators.batch shape': (o) => shape.isBatchResult(dataOf(o), 3) && dataOf(o).items.every((i) => i.ok) });
 
   const httpBatch = api.batch([{ path: 'noop' }, { path: 'indicators.compute', input: req }]);
@@ -53,7 +55,9 @@ export default function () {
   // A one-minute window keeps the smoke export small.
   const filter = { from: newest - 60_000, to: newest };
   const streamed = api.stream([{ path: 'liquidations.export', input: filter }]);
-  check(streamed.out, { 'liquidations.export streams chunks of rows': (o) => Array.isArray(o) && o[0] && o[0].ok && Array.isArray(o[0].data) });
+  check(streamed.out, {
+    'liquidations.export streams chunks of rows': (o) => Array.isArray(o) && o[0] && o[0].ok && Array.isArray(o[0].data),
+  });
   const csv = api.raw(`/export/liquidations.csv?from=${filter.from}&to=${filter.to}`);
   check(csv, {
     'export csv 200': (r) => r.status === 200 && String(r.headers['Content-Type']).indexOf('text/csv') === 0,
@@ -74,10 +78,15 @@ export default function () {
   const health = api.query('health');
   check(health.out, { 'health ok': (o) => shape.isHealth(dataOf(o)) && dataOf(o).ok === true });
   check(api.raw('/health'), { 'GET /health 200': (r) => r.status === 200 });
-  check(api.raw('/metrics'), { 'GET /metrics has request durations': (r) => r.status === 200 && r.body.indexOf('wick_request_duration_seconds') !== -1 });
+  check(api.raw('/metrics'), {
+    'GET /metrics has request durations': (r) => r.status === 200 && r.body.indexOf('wick_request_duration_seconds') !== -1,
+  });
 
   const bad = api.query('indicators.compute', { ...req, interval: '7m' }, { responseCallback: http.expectedStatuses(400) });
-  check(bad.out, { 'bad input: BAD_REQUEST with its field': (o) => !o.ok && o.error.code === 'BAD_REQUEST' && o.error.fieldErrors && 'interval' in o.error.fieldErrors });
+  check(bad.out, {
+    'bad input: BAD_REQUEST with its field': (o) =>
+      !o.ok && o.error.code === 'BAD_REQUEST' && o.error.fieldErrors && 'interval' in o.error.fieldErrors,
+  });
 
   // Keyed procedures: with the key when given, else they must refuse.
   const candle = candles && candles.candles.time.length > 0 ? lastCandle(candles.candles) : null;
@@ -85,7 +94,10 @@ export default function () {
     const ingest = conn.ingestKey
       ? api.mutate('candles.ingest', { symbol, interval, candles: [candle] }, conn.ingestKey)
       : api.mutate('candles.ingest', { symbol, interval, candles: [candle] }, undefined, expect401);
-    check(ingest.out, { 'candles.ingest (same candle again: idempotent)': (o) => (conn.ingestKey ? o.ok && o.data.received === 1 : !o.ok && o.error.code === 'UNAUTHORIZED') });
+    check(ingest.out, {
+      'candles.ingest (same candle again: idempotent)': (o) =>
+        conn.ingestKey ? o.ok && o.data.received === 1 : !o.ok && o.error.code === 'UNAUTHORIZED',
+    });
   }
   const inv = conn.adminKey
     ? api.mutate('cache.invalidate', { symbol, interval }, conn.adminKey)

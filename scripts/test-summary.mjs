@@ -8,6 +8,7 @@ const workspaces = JSON.parse(execFileSync('pnpm', ['ls', '-r', '--depth', '-1',
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let testsRan = 0;
 const rows = [];
 for (const { name, path } of workspaces) {
   const file = join(path, '.reports', 'vitest.json');
@@ -21,10 +22,19 @@ for (const { name, path } of workspaces) {
   const f = (r.numFailedTests ?? 0) + brokenFiles;
   const s = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   passed += p;
+  testsRan += p + f;
   failed += f;
   skipped += s;
   rows.push({ package: name, passed: p, failed: f, skipped: s });
 }
+// The static checks scripts/test.sh ran before the tests (format, lint, architecture, typecheck).
+if (process.env.WICK_CHECKS && existsSync(process.env.WICK_CHECKS)) {
+  const checks = readFileSync(process.env.WICK_CHECKS, 'utf8').trim().split('\n').filter(Boolean);
+  const ok = checks.filter((line) => line.endsWith(' 0')).length;
+  passed += ok;
+  failed += checks.length - ok;
+  rows.unshift({ package: 'static checks', passed: ok, failed: checks.length - ok, skipped: 0 });
+}
 if (rows.length > 0) console.table(rows);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(passed === 0 || failed > 0 ? 1 : 0);
+process.exit(testsRan === 0 || failed > 0 ? 1 : 0);

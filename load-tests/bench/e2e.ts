@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnServer, type ServerProcess } from '../../apps/server/test/harness.ts';
 import { OURS, SEEDS } from '../lib/targets.js';
-import { batchUrl, mutationRequest, queryUrl } from '../lib/trpc-wire.js';
+import { mutationRequest, queryUrl } from '../lib/trpc-wire.js';
 import { MIX_INDICATORS, mixOf, prng, zipf } from '../lib/zipf.js';
 import { engineRuns, metric, query, request, simultaneous, stats, streamCount } from './http.ts';
 import { load, type LoadResult } from './load.ts';
@@ -94,7 +94,8 @@ async function main() {
     // The series' candle times (newest 10,000), to name closed windows that nobody else uses.
     type Range = { candles: { time: number[] } };
     const newer = (await query<Range>(A, 'candles.range', { symbol: SYMBOL, interval: '1m', limit: 5000 })).data.candles.time;
-    const older = (await query<Range>(A, 'candles.range', { symbol: SYMBOL, interval: '1m', limit: 5000, to: newer[0]! - 1 })).data.candles.time;
+    const older = (await query<Range>(A, 'candles.range', { symbol: SYMBOL, interval: '1m', limit: 5000, to: newer[0]! - 1 })).data.candles
+      .time;
     const times = [...older, ...newer];
     const newest = times[times.length - 1]!;
     const std = { symbol: SYMBOL, interval: '1m', indicator: 'rsi', params: { period: 14 }, limit: CANDLES, to: newest };
@@ -157,20 +158,36 @@ async function main() {
 
     // --- stampede ---------------------------------------------------------------------------
     log('stampede: 1,000 identical cold requests across two processes');
-    const before = await Promise.all([engineRuns(A), engineRuns(B), metric(A, 'wick_candle_db_loads_total'), metric(B, 'wick_candle_db_loads_total')]);
+    const before = await Promise.all([
+      engineRuns(A),
+      engineRuns(B),
+      metric(A, 'wick_candle_db_loads_total'),
+      metric(B, 'wick_candle_db_loads_total'),
+    ]);
     const stampedeReq = { ...std, to: stampedeTo };
     const targets = Array.from({ length: 1000 }, (_, i) => queryUrl(i % 2 === 0 ? A : B, 'indicators.compute', stampedeReq));
     const sStart = performance.now();
     const answers = await simultaneous(targets);
     const sMs = performance.now() - sStart;
-    const after = await Promise.all([engineRuns(A), engineRuns(B), metric(A, 'wick_candle_db_loads_total'), metric(B, 'wick_candle_db_loads_total')]);
+    const after = await Promise.all([
+      engineRuns(A),
+      engineRuns(B),
+      metric(A, 'wick_candle_db_loads_total'),
+      metric(B, 'wick_candle_db_loads_total'),
+    ]);
     const computations = after[0] - before[0] + (after[1] - before[1]);
     const dbQueries = after[2] - before[2] + (after[3] - before[3]);
     const ok200 = answers.filter((a) => a.status === 200).length;
     const failures: Record<string, number> = {};
-    for (const a of answers) if (a.status !== 200) failures[a.status === 0 ? a.body : `http ${a.status}`] = (failures[a.status === 0 ? a.body : `http ${a.status}`] ?? 0) + 1;
+    for (const a of answers)
+      if (a.status !== 200)
+        failures[a.status === 0 ? a.body : `http ${a.status}`] = (failures[a.status === 0 ? a.body : `http ${a.status}`] ?? 0) + 1;
     if (ok200 < 1000) log(`stampede: ${1000 - ok200} failed: ${JSON.stringify(failures)}`);
-    const distinctValues = new Set(answers.filter((a) => a.status === 200).map((a) => JSON.stringify((JSON.parse(a.body) as { result: { data: { json: { values: unknown } } } }).result.data.json.values))).size;
+    const distinctValues = new Set(
+      answers
+        .filter((a) => a.status === 200)
+        .map((a) => JSON.stringify((JSON.parse(a.body) as { result: { data: { json: { values: unknown } } } }).result.data.json.values)),
+    ).size;
 
     // --- hit rate over a Zipf mix ----------------------------------------------------------------
     log(`hit rate: Zipf mix from an empty cache, ${MIX_SECONDS} s at 10 connections`);
@@ -178,10 +195,21 @@ async function main() {
     const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'];
     const intervals = ['1m', '5m', '15m', '1h'];
     const ends: Record<string, number> = {};
-    for (const s of symbols) for (const i of intervals) ends[`${s}:${i}`] = (await query<Range>(A, 'candles.range', { symbol: s, interval: i, limit: 1 })).data.candles.time[0]!;
+    for (const s of symbols)
+      for (const i of intervals)
+        ends[`${s}:${i}`] = (await query<Range>(A, 'candles.range', { symbol: s, interval: i, limit: 1 })).data.candles.time[0]!;
     const mix = mixOf(symbols, intervals, MIX_INDICATORS);
     const paths = mix.map((m) => {
-      const u = new URL(queryUrl(A, 'indicators.compute', { symbol: m.symbol, interval: m.interval, indicator: m.indicator, params: m.params, limit: CANDLES, to: ends[`${m.symbol}:${m.interval}`] }));
+      const u = new URL(
+        queryUrl(A, 'indicators.compute', {
+          symbol: m.symbol,
+          interval: m.interval,
+          indicator: m.indicator,
+          params: m.params,
+          limit: CANDLES,
+          to: ends[`${m.symbol}:${m.interval}`],
+        }),
+      );
       return u.pathname + u.search;
     });
     const draw = zipf(paths.length, 1.1, prng(42));
@@ -203,7 +231,7 @@ async function main() {
     // --- liquidations: deep pages -----------------------------------------------------------------
     type Page = { rows: { id: number; orderTradeTime: number }[]; nextCursor: string | null };
     const btcRows = Math.floor((LIQUIDATIONS * 10) / 22);
-    const depth = Math.min(OURS.deepPageRow, Math.floor(btcRows * 0.9 / 1000) * 1000);
+    const depth = Math.min(OURS.deepPageRow, Math.floor((btcRows * 0.9) / 1000) * 1000);
     const pages: { label: string; head: ReturnType<typeof stats>; deep: ReturnType<typeof stats>; walkS: number }[] = [];
     for (const filter of [{}, { symbol: SYMBOL }] as Record<string, string>[]) {
       const label = filter.symbol ? `symbol ${filter.symbol}` : 'all symbols';
@@ -231,11 +259,19 @@ async function main() {
 
     // --- export ---------------------------------------------------------------------------------
     const exportRows = Math.min(1_000_000, LIQUIDATIONS);
-    const [[edge]] = (await db.database.pool.query('SELECT order_trade_time AS t FROM liquidation_orders ORDER BY order_trade_time DESC, id DESC LIMIT 1 OFFSET ?', [exportRows - 1])) as unknown as [[{ t: number }]];
-    const [[top]] = (await db.database.pool.query('SELECT MAX(order_trade_time) AS t FROM liquidation_orders')) as unknown as [[{ t: number }]];
+    const [[edge]] = (await db.database.pool.query(
+      'SELECT order_trade_time AS t FROM liquidation_orders ORDER BY order_trade_time DESC, id DESC LIMIT 1 OFFSET ?',
+      [exportRows - 1],
+    )) as unknown as [[{ t: number }]];
+    const [[top]] = (await db.database.pool.query('SELECT MAX(order_trade_time) AS t FROM liquidation_orders')) as unknown as [
+      [{ t: number }],
+    ];
     const from = Number(edge.t);
     const to = Number(top.t);
-    const [[cnt]] = (await db.database.pool.query('SELECT COUNT(*) AS n FROM liquidation_orders WHERE order_trade_time >= ? AND order_trade_time <= ?', [from, to])) as unknown as [[{ n: number }]];
+    const [[cnt]] = (await db.database.pool.query(
+      'SELECT COUNT(*) AS n FROM liquidation_orders WHERE order_trade_time >= ? AND order_trade_time <= ?',
+      [from, to],
+    )) as unknown as [[{ n: number }]];
     const expected = Number(cnt.n);
     const rssStart = await metric(A, 'process_resident_memory_bytes');
     const httpRuns: { ms: number; rows: number; bytes: number; peak: number; after: number }[] = [];
@@ -266,7 +302,7 @@ async function main() {
       log(`export: the same rows through mariadb --batch --quick, run ${run + 1}/3`);
       mariaRuns.push(await mariadbBatch(dbUrl, sql));
     }
-    const med = <T,>(xs: T[], key: (x: T) => number) => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
+    const med = <T>(xs: T[], key: (x: T) => number) => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
     const httpMed = med(httpRuns, (r) => r.ms);
     const mariaMed = med(mariaRuns, (r) => r.ms);
     const rowsPerS = (httpMed.rows / httpMed.ms) * 1000;
@@ -276,29 +312,127 @@ async function main() {
     const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
     const c50 = (n: string) => tp[n]![50]!;
     rows.push(
-      { what: 'cached compute (RSI 14 × 1,000), one at a time', measured: `p50 ${f(seq.compute!.p50)} ms, p90 ${f(seq.compute!.p90)} ms`, ours: `p50 ≤ ${OURS.cachedP50Ms} ms`, seeds: `p90 < ${SEEDS.cachedP90Ms} ms`, met: seq.compute!.p50 <= OURS.cachedP50Ms, seedsMet: seq.compute!.p90 < SEEDS.cachedP90Ms },
-      { what: 'cached compute req/s at 50 connections vs noopPayload (the tRPC floor)', measured: `${f(c50('compute').reqPerS, 0)} vs ${f(c50('noopPayload').reqPerS, 0)} req/s = ${f((100 * c50('compute').reqPerS) / c50('noopPayload').reqPerS, 0)} %`, ours: `≥ ${OURS.cachedVsFloorReqs * 100} %`, seeds: '—', met: c50('compute').reqPerS >= OURS.cachedVsFloorReqs * c50('noopPayload').reqPerS },
-      { what: 'cached compute p99 at 50 connections vs the floor\'s p99', measured: `${f(c50('compute').p99, 0)} vs ${f(c50('noopPayload').p99, 0)} ms = ${f(c50('compute').p99 / c50('noopPayload').p99)}×`, ours: `≤ ${OURS.c50P99VsFloor}×`, seeds: `50 users < ${SEEDS.users50MaxMs} ms`, met: c50('compute').p99 <= OURS.c50P99VsFloor * c50('noopPayload').p99, seedsMet: c50('compute').p99 < SEEDS.users50MaxMs },
-      { what: 'uncached, candles cached (RSI 14 × 1,000), one at a time', measured: `p50 ${f(cold.p50)} ms, p90 ${f(cold.p90)} ms, p99 ${f(cold.p99)} ms (engine ${f(stats(computeMs).p50)} ms; ${coldMisses}/${SAMPLES} misses, ${coldDbLoads} DB loads)`, ours: `p99 ≤ ${OURS.coldP99Ms} ms`, seeds: `p90 < ${SEEDS.uncachedP90Ms} ms`, met: cold.p99 <= OURS.coldP99Ms, seedsMet: cold.p90 < SEEDS.uncachedP90Ms },
-      { what: 'fully cold (DB + compute), one at a time', measured: `p50 ${f(fully.p50)} ms, p99 ${f(fully.p99)} ms (${fullyDbLoads} DB loads for ${SAMPLES})`, ours: `p99 ≤ ${OURS.fullyColdP99Ms} ms`, seeds: `p90 < ${SEEDS.uncachedP90Ms} ms`, met: fully.p99 <= OURS.fullyColdP99Ms, seedsMet: fully.p90 < SEEDS.uncachedP90Ms },
-      { what: 'indicators.batch of 3, cached, one at a time', measured: `p50 ${f(seq.batch3!.p50)} ms, p90 ${f(seq.batch3!.p90)} ms, p99 ${f(seq.batch3!.p99)} ms`, ours: `p99 ≤ ${OURS.batch3P99Ms} ms`, seeds: `p90 < ${SEEDS.batch3P90Ms} ms`, met: seq.batch3!.p99 <= OURS.batch3P99Ms, seedsMet: seq.batch3!.p90 < SEEDS.batch3P90Ms },
-      { what: `hit rate, Zipf mix (s = 1.1, ${mix.length} series×indicators) from an empty cache, ${MIX_SECONDS} s`, measured: `${f(hitRate * 100, 1)} % of ${answered.toLocaleString('en')} (${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}); ${f(mixResult.reqPerS, 0)} req/s`, ours: `> ${OURS.hitRate * 100} %`, seeds: `> ${SEEDS.hitRate * 100} %`, met: hitRate > OURS.hitRate, seedsMet: hitRate > SEEDS.hitRate },
-      { what: 'stampede: 1,000 identical cold calls over 2 processes', measured: `${computations} computation(s), ${dbQueries} DB candle quer(ies); ${ok200}/1000 answered 200${ok200 < 1000 ? ` (others: ${Object.entries(failures).map(([k, v]) => `${k} × ${v}`).join(', ')})` : ''}, ${distinctValues} distinct answer(s), ${f(sMs, 0)} ms`, ours: `${OURS.stampedeComputations} and ${OURS.stampedeDbQueries}`, seeds: '"prevention"', met: computations === OURS.stampedeComputations && dbQueries === OURS.stampedeDbQueries && ok200 === 1000 },
-      ...pages.map((p) => ({ what: `liquidations: page at row ${depth.toLocaleString('en')} vs page 1 (${p.label})`, measured: `${f(p.deep.p50)} vs ${f(p.head.p50)} ms median = ${f(p.deep.p50 / p.head.p50)}× (walk ${f(p.walkS, 1)} s)`, ours: `≤ ${OURS.deepPageRatio}×`, seeds: '"pagination"', met: p.deep.p50 <= OURS.deepPageRatio * p.head.p50 })),
-      { what: `export ${httpMed.rows.toLocaleString('en')} rows as CSV over HTTP`, measured: `${f(rowsPerS / 1000, 0)}k rows/s (${f(httpMed.ms / 1000)} s, ${f(httpMed.bytes / 1e6, 0)} MB)`, ours: `≥ ${OURS.exportRowsPerS / 1000}k rows/s`, seeds: '"streaming"', met: rowsPerS >= OURS.exportRowsPerS && httpMed.rows === expected },
-      { what: 'export vs `mariadb --batch --quick` of the same rows', measured: `${f(httpMed.ms / 1000)} s vs ${f(mariaMed.ms / 1000)} s = ${f(httpMed.ms / mariaMed.ms)}× (mariadb ${mariaMed.rows.toLocaleString('en')} rows)`, ours: `≤ ${OURS.exportVsMariadb}×`, seeds: '—', met: httpMed.ms <= OURS.exportVsMariadb * mariaMed.ms },
-      { what: 'server RSS growth during the exports (peak − before)', measured: `${f(rssGrowthMb, 1)} MB (${f(rssStart / 1e6, 0)} → peak ${f(Math.max(...httpRuns.map((r) => r.peak)) / 1e6, 0)} → ${f(httpRuns[httpRuns.length - 1]!.after / 1e6, 0)} MB)`, ours: `< ${OURS.exportRssGrowthMb} MB`, seeds: '—', met: rssGrowthMb < OURS.exportRssGrowthMb },
+      {
+        what: 'cached compute (RSI 14 × 1,000), one at a time',
+        measured: `p50 ${f(seq.compute!.p50)} ms, p90 ${f(seq.compute!.p90)} ms`,
+        ours: `p50 ≤ ${OURS.cachedP50Ms} ms`,
+        seeds: `p90 < ${SEEDS.cachedP90Ms} ms`,
+        met: seq.compute!.p50 <= OURS.cachedP50Ms,
+        seedsMet: seq.compute!.p90 < SEEDS.cachedP90Ms,
+      },
+      {
+        what: 'cached compute req/s at 50 connections vs noopPayload (the tRPC floor)',
+        measured: `${f(c50('compute').reqPerS, 0)} vs ${f(c50('noopPayload').reqPerS, 0)} req/s = ${f((100 * c50('compute').reqPerS) / c50('noopPayload').reqPerS, 0)} %`,
+        ours: `≥ ${OURS.cachedVsFloorReqs * 100} %`,
+        seeds: '—',
+        met: c50('compute').reqPerS >= OURS.cachedVsFloorReqs * c50('noopPayload').reqPerS,
+      },
+      {
+        what: "cached compute p99 at 50 connections vs the floor's p99",
+        measured: `${f(c50('compute').p99, 0)} vs ${f(c50('noopPayload').p99, 0)} ms = ${f(c50('compute').p99 / c50('noopPayload').p99)}×`,
+        ours: `≤ ${OURS.c50P99VsFloor}×`,
+        seeds: `50 users < ${SEEDS.users50MaxMs} ms`,
+        met: c50('compute').p99 <= OURS.c50P99VsFloor * c50('noopPayload').p99,
+        seedsMet: c50('compute').p99 < SEEDS.users50MaxMs,
+      },
+      {
+        what: 'uncached, candles cached (RSI 14 × 1,000), one at a time',
+        measured: `p50 ${f(cold.p50)} ms, p90 ${f(cold.p90)} ms, p99 ${f(cold.p99)} ms (engine ${f(stats(computeMs).p50)} ms; ${coldMisses}/${SAMPLES} misses, ${coldDbLoads} DB loads)`,
+        ours: `p99 ≤ ${OURS.coldP99Ms} ms`,
+        seeds: `p90 < ${SEEDS.uncachedP90Ms} ms`,
+        met: cold.p99 <= OURS.coldP99Ms,
+        seedsMet: cold.p90 < SEEDS.uncachedP90Ms,
+      },
+      {
+        what: 'fully cold (DB + compute), one at a time',
+        measured: `p50 ${f(fully.p50)} ms, p99 ${f(fully.p99)} ms (${fullyDbLoads} DB loads for ${SAMPLES})`,
+        ours: `p99 ≤ ${OURS.fullyColdP99Ms} ms`,
+        seeds: `p90 < ${SEEDS.uncachedP90Ms} ms`,
+        met: fully.p99 <= OURS.fullyColdP99Ms,
+        seedsMet: fully.p90 < SEEDS.uncachedP90Ms,
+      },
+      {
+        what: 'indicators.batch of 3, cached, one at a time',
+        measured: `p50 ${f(seq.batch3!.p50)} ms, p90 ${f(seq.batch3!.p90)} ms, p99 ${f(seq.batch3!.p99)} ms`,
+        ours: `p99 ≤ ${OURS.batch3P99Ms} ms`,
+        seeds: `p90 < ${SEEDS.batch3P90Ms} ms`,
+        met: seq.batch3!.p99 <= OURS.batch3P99Ms,
+        seedsMet: seq.batch3!.p90 < SEEDS.batch3P90Ms,
+      },
+      {
+        what: `hit rate, Zipf mix (s = 1.1, ${mix.length} series×indicators) from an empty cache, ${MIX_SECONDS} s`,
+        measured: `${f(hitRate * 100, 1)} % of ${answered.toLocaleString('en')} (${Object.entries(statuses)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}); ${f(mixResult.reqPerS, 0)} req/s`,
+        ours: `> ${OURS.hitRate * 100} %`,
+        seeds: `> ${SEEDS.hitRate * 100} %`,
+        met: hitRate > OURS.hitRate,
+        seedsMet: hitRate > SEEDS.hitRate,
+      },
+      {
+        what: 'stampede: 1,000 identical cold calls over 2 processes',
+        measured: `${computations} computation(s), ${dbQueries} DB candle quer(ies); ${ok200}/1000 answered 200${
+          ok200 < 1000
+            ? ` (others: ${Object.entries(failures)
+                .map(([k, v]) => `${k} × ${v}`)
+                .join(', ')})`
+            : ''
+        }, ${distinctValues} distinct answer(s), ${f(sMs, 0)} ms`,
+        ours: `${OURS.stampedeComputations} and ${OURS.stampedeDbQueries}`,
+        seeds: '"prevention"',
+        met: computations === OURS.stampedeComputations && dbQueries === OURS.stampedeDbQueries && ok200 === 1000,
+      },
+      ...pages.map((p) => ({
+        what: `liquidations: page at row ${depth.toLocaleString('en')} vs page 1 (${p.label})`,
+        measured: `${f(p.deep.p50)} vs ${f(p.head.p50)} ms median = ${f(p.deep.p50 / p.head.p50)}× (walk ${f(p.walkS, 1)} s)`,
+        ours: `≤ ${OURS.deepPageRatio}×`,
+        seeds: '"pagination"',
+        met: p.deep.p50 <= OURS.deepPageRatio * p.head.p50,
+      })),
+      {
+        what: `export ${httpMed.rows.toLocaleString('en')} rows as CSV over HTTP`,
+        measured: `${f(rowsPerS / 1000, 0)}k rows/s (${f(httpMed.ms / 1000)} s, ${f(httpMed.bytes / 1e6, 0)} MB)`,
+        ours: `≥ ${OURS.exportRowsPerS / 1000}k rows/s`,
+        seeds: '"streaming"',
+        met: rowsPerS >= OURS.exportRowsPerS && httpMed.rows === expected,
+      },
+      {
+        what: 'export vs `mariadb --batch --quick` of the same rows',
+        measured: `${f(httpMed.ms / 1000)} s vs ${f(mariaMed.ms / 1000)} s = ${f(httpMed.ms / mariaMed.ms)}× (mariadb ${mariaMed.rows.toLocaleString('en')} rows)`,
+        ours: `≤ ${OURS.exportVsMariadb}×`,
+        seeds: '—',
+        met: httpMed.ms <= OURS.exportVsMariadb * mariaMed.ms,
+      },
+      {
+        what: 'server RSS growth during the exports (peak − before)',
+        measured: `${f(rssGrowthMb, 1)} MB (${f(rssStart / 1e6, 0)} → peak ${f(Math.max(...httpRuns.map((r) => r.peak)) / 1e6, 0)} → ${f(httpRuns[httpRuns.length - 1]!.after / 1e6, 0)} MB)`,
+        ours: `< ${OURS.exportRssGrowthMb} MB`,
+        seeds: '—',
+        met: rssGrowthMb < OURS.exportRssGrowthMb,
+      },
     );
 
-    const names: Record<string, string> = { noop: '`noop` (ceiling)', noopPayload: '`noopPayload` (floor: the same answer as a cached RSI × 1,000)', compute: 'cached `indicators.compute`', batch3: 'cached `indicators.batch` × 3' };
-    const tpLines = ['| procedure | one at a time p50 / p99 ms | ' + CONNECTIONS.map((c) => `c=${c} req/s · p50 · p99 ms`).join(' | ') + ' | c=50 vs floor |', '|---|---|' + CONNECTIONS.map(() => '---|').join('') + '---|'];
+    const names: Record<string, string> = {
+      noop: '`noop` (ceiling)',
+      noopPayload: '`noopPayload` (floor: the same answer as a cached RSI × 1,000)',
+      compute: 'cached `indicators.compute`',
+      batch3: 'cached `indicators.batch` × 3',
+    };
+    const tpLines = [
+      '| procedure | one at a time p50 / p99 ms | ' +
+        CONNECTIONS.map((c) => `c=${c} req/s · p50 · p99 ms`).join(' | ') +
+        ' | c=50 vs floor |',
+      '|---|---|' + CONNECTIONS.map(() => '---|').join('') + '---|',
+    ];
     for (const n of Object.keys(tp)) {
       const cells = CONNECTIONS.map((c) => {
         const r = tp[n]![c]!;
         const bad = r.errors + r.non2xx > 0 ? ` (${r.errors + r.non2xx} failed)` : '';
         return `${f(r.reqPerS, 0)} · ${r.p50} · ${r.p99}${bad}`;
       });
-      tpLines.push(`| ${names[n]} | ${f(seq[n]!.p50)} / ${f(seq[n]!.p99)} | ${cells.join(' | ')} | ${f((100 * tp[n]![50]!.reqPerS) / tp.noopPayload![50]!.reqPerS, 0)} % |`);
+      tpLines.push(
+        `| ${names[n]} | ${f(seq[n]!.p50)} / ${f(seq[n]!.p99)} | ${cells.join(' | ')} | ${f((100 * tp[n]![50]!.reqPerS) / tp.noopPayload![50]!.reqPerS, 0)} % |`,
+      );
     }
     tables.push(tpLines.join('\n'));
 
@@ -327,7 +461,19 @@ async function main() {
 /** `mariadb --batch --quick -e SQL`, its output counted (not kept): the baseline for the export. */
 function mariadbBatch(url: URL, sql: string): Promise<{ ms: number; rows: number; bytes: number }> {
   return new Promise((resolveRun, reject) => {
-    const args = ['--batch', '--quick', '-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username || 'root'), url.pathname.slice(1), '-e', sql];
+    const args = [
+      '--batch',
+      '--quick',
+      '-h',
+      url.hostname,
+      '-P',
+      url.port || '3306',
+      '-u',
+      decodeURIComponent(url.username || 'root'),
+      url.pathname.slice(1),
+      '-e',
+      sql,
+    ];
     if (url.password) args.splice(6, 0, `-p${decodeURIComponent(url.password)}`);
     const started = performance.now();
     const child = spawn('mariadb', args, { stdio: ['ignore', 'pipe', 'pipe'] });

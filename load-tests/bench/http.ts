@@ -19,7 +19,11 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<A
   try {
     return await requestOnce(url, opts);
   } catch (err) {
-    if ((opts.method ?? 'GET') === 'GET' && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && (opts.agent ?? keepAlive) === keepAlive) {
+    if (
+      (opts.method ?? 'GET') === 'GET' &&
+      (err as NodeJS.ErrnoException).code === 'ECONNRESET' &&
+      (opts.agent ?? keepAlive) === keepAlive
+    ) {
       return requestOnce(url, opts);
     }
     throw err;
@@ -32,7 +36,9 @@ function requestOnce(url: string, opts: RequestOptions): Promise<Answer> {
     const req = http.request(url, { agent: opts.agent ?? keepAlive, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), ms: performance.now() - started }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), ms: performance.now() - started }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

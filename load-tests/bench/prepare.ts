@@ -33,7 +33,9 @@ export async function prepareDatabase(liquidations: number, log: (line: string) 
     log(`database ${BENCH_DB}: reusing ${liquidations.toLocaleString('en')} liquidations, ${want1m} 1m candles`);
     return { url, database, liquidations, reused: true, seedSeconds: 0 };
   }
-  log(`database ${BENCH_DB}: seeding ${SEED.symbols} symbols × ${SEED.days} days of candles and ${liquidations.toLocaleString('en')} liquidations (minutes for millions)`);
+  log(
+    `database ${BENCH_DB}: seeding ${SEED.symbols} symbols × ${SEED.days} days of candles and ${liquidations.toLocaleString('en')} liquidations (minutes for millions)`,
+  );
   const started = performance.now();
   let lastLine = 0;
   await seed(database, {

@@ -11,7 +11,14 @@ export interface Row {
   seedsMet?: boolean;
 }
 
-export function renderReport(r: { date: string; machine: string; setup: string[]; rows: Row[]; tables: string[]; command: string }): string {
+export function renderReport(r: {
+  date: string;
+  machine: string;
+  setup: string[];
+  rows: Row[];
+  tables: string[];
+  command: string;
+}): string {
   const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? '✅' : '❌');
   const missed = r.rows.filter((x) => !x.met);
   return [
@@ -25,7 +32,7 @@ export function renderReport(r: { date: string; machine: string; setup: string[]
     '',
     '## Targets',
     '',
-    '| what | measured | our target | met | seeds\' target | met |',
+    "| what | measured | our target | met | seeds' target | met |",
     '|---|---|---|---|---|---|',
     ...r.rows.map((x) => `| ${x.what} | ${x.measured} | ${x.ours} | ${verdict(x.met)} | ${x.seeds} | ${verdict(x.seedsMet)} |`),
     '',

@@ -31,8 +31,14 @@ export function connection(env) {
     apiKey: strEnv(env, 'API_KEY', ''),
     ingestKey: strEnv(env, 'INGEST_KEY', ''),
     adminKey: strEnv(env, 'ADMIN_KEY', ''),
-    symbols: strEnv(env, 'SYMBOLS', 'BTCUSDT,ETHUSDT,SOLUSDT,BNBUSDT').split(',').map((s) => s.trim()).filter(Boolean),
-    intervals: strEnv(env, 'INTERVALS', '1m,5m,15m,1h').split(',').map((s) => s.trim()).filter(Boolean),
+    symbols: strEnv(env, 'SYMBOLS', 'BTCUSDT,ETHUSDT,SOLUSDT,BNBUSDT')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    intervals: strEnv(env, 'INTERVALS', '1m,5m,15m,1h')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     limit: intEnv(env, 'CANDLES', 1000, 1, 5000),
   };
 }

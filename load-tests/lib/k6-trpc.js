@@ -8,7 +8,10 @@ function safely(fn) {
   try {
     return fn();
   } catch (e) {
-    return { ok: false, error: { code: 'WIRE_FORMAT', message: String(e && e.message), httpStatus: 0, path: null, fieldErrors: null, issues: null, data: {} } };
+    return {
+      ok: false,
+      error: { code: 'WIRE_FORMAT', message: String(e && e.message), httpStatus: 0, path: null, fieldErrors: null, issues: null, data: {} },
+    };
   }
 }
 

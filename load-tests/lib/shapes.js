@@ -47,7 +47,8 @@ export function isLiquidationPage(d) {
   if (!isObj(d) || !Array.isArray(d.rows) || !(d.nextCursor === null || typeof d.nextCursor === 'string')) return false;
   for (let i = 0; i < d.rows.length; i++) {
     const r = d.rows[i];
-    if (!isObj(r) || typeof r.id !== 'number' || typeof r.orderTradeTime !== 'number' || (r.side !== 'BUY' && r.side !== 'SELL')) return false;
+    if (!isObj(r) || typeof r.id !== 'number' || typeof r.orderTradeTime !== 'number' || (r.side !== 'BUY' && r.side !== 'SELL'))
+      return false;
     if (i > 0 && !isAfter(d.rows[i - 1], r)) return false;
   }
   return true;
@@ -67,7 +68,13 @@ export function isLiquidationSummary(d) {
     isObj(d) &&
     Array.isArray(d.buckets) &&
     d.buckets.every(
-      (b) => isObj(b) && typeof b.bucket === 'number' && typeof b.longUsd === 'number' && typeof b.shortUsd === 'number' && typeof b.longCount === 'number' && typeof b.shortCount === 'number',
+      (b) =>
+        isObj(b) &&
+        typeof b.bucket === 'number' &&
+        typeof b.longUsd === 'number' &&
+        typeof b.shortUsd === 'number' &&
+        typeof b.longCount === 'number' &&
+        typeof b.shortCount === 'number',
     ) &&
     isObj(d.totals)
   );
@@ -75,12 +82,23 @@ export function isLiquidationSummary(d) {
 
 /** symbols.list. @param {unknown} d */
 export function isSymbolList(d) {
-  return isObj(d) && Array.isArray(d.symbols) && d.symbols.length > 0 && d.symbols.every((s) => isObj(s) && typeof s.name === 'string') && hasCacheMeta(d);
+  return (
+    isObj(d) &&
+    Array.isArray(d.symbols) &&
+    d.symbols.length > 0 &&
+    d.symbols.every((s) => isObj(s) && typeof s.name === 'string') &&
+    hasCacheMeta(d)
+  );
 }
 
 /** indicators.catalog. @param {unknown} d */
 export function isCatalog(d) {
-  return isObj(d) && Array.isArray(d.indicators) && d.indicators.length > 0 && d.indicators.every((i) => isObj(i) && typeof i.name === 'string' && isObj(i.params) && Array.isArray(i.outputs));
+  return (
+    isObj(d) &&
+    Array.isArray(d.indicators) &&
+    d.indicators.length > 0 &&
+    d.indicators.every((i) => isObj(i) && typeof i.name === 'string' && isObj(i.params) && Array.isArray(i.outputs))
+  );
 }
 
 /** dashboard.snapshot: every section present. @param {unknown} d */

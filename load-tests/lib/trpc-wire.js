@@ -204,7 +204,8 @@ function setDeep(/** @type {unknown} */ root, /** @type {string[]} */ path, /** 
     const key = /** @type {string} */ (path[i]);
     if (parent instanceof Map || parent instanceof Set) parent = Array.from(parent)[Number(key)];
     else parent = parent == null ? undefined : parent[key];
-    if (parent === null || typeof parent !== 'object') throw new WireFormatError(`superjson meta path "${path.join('.')}" not in the value`);
+    if (parent === null || typeof parent !== 'object')
+      throw new WireFormatError(`superjson meta path "${path.join('.')}" not in the value`);
   }
   const last = /** @type {string} */ (path[path.length - 1]);
   if (Array.isArray(parent)) parent[Number(last)] = fn(parent[Number(last)]);

@@ -51,7 +51,9 @@ export function zipf(n, s, random) {
 export function mixOf(symbols, intervals, indicators) {
   /** @type {{ symbol: string, interval: string, indicator: string, params: Record<string, unknown> }[]} */
   const out = [];
-  for (const ind of indicators) for (const interval of intervals) for (const symbol of symbols) out.push({ symbol, interval, indicator: ind.indicator, params: ind.params });
+  for (const ind of indicators)
+    for (const interval of intervals)
+      for (const symbol of symbols) out.push({ symbol, interval, indicator: ind.indicator, params: ind.params });
   // Interleave so popularity falls across all three dimensions, not one at a time.
   return out.sort((a, b) => rank(a) - rank(b));
   /** @param {{ symbol: string, interval: string, indicator: string }} x */

@@ -12,7 +12,13 @@ export function options(env) {
       // One request at a time: the latency of a cached answer itself.
       single: { executor: 'constant-vus', vus: 1, duration: `${single}s`, exec: 'mix' },
       // The mix under load.
-      loaded: { executor: 'constant-vus', vus: intEnv(env, 'VUS', 50, 1, 5000), duration: `${duration}s`, startTime: `${single}s`, exec: 'mix' },
+      loaded: {
+        executor: 'constant-vus',
+        vus: intEnv(env, 'VUS', 50, 1, 5000),
+        duration: `${duration}s`,
+        startTime: `${single}s`,
+        exec: 'mix',
+      },
     },
     thresholds: {
       'http_req_duration{scenario:single}': [`p(50)<=${OURS.cachedP50Ms}`, `p(90)<${SEEDS.cachedP90Ms}`],

@@ -25,7 +25,14 @@ export function options(env) {
         startTime: `${phase}s`,
       },
       // Neither result nor candles cached: DB read + compute, one at a time.
-      fully: { executor: 'per-vu-iterations', vus: 1, iterations: n, exec: 'fullyCold', maxDuration: `${phase}s`, startTime: `${phase + duration}s` },
+      fully: {
+        executor: 'per-vu-iterations',
+        vus: 1,
+        iterations: n,
+        exec: 'fullyCold',
+        maxDuration: `${phase}s`,
+        startTime: `${phase + duration}s`,
+      },
     },
     thresholds: {
       'http_req_duration{scenario:single}': [`p(99)<=${OURS.coldP99Ms}`, `p(90)<${SEEDS.uncachedP90Ms}`],

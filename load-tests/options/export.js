@@ -7,7 +7,13 @@ import { TREND_STATS } from '../lib/summary.js';
 export function options(env) {
   return {
     scenarios: {
-      single: { executor: 'per-vu-iterations', vus: 1, iterations: intEnv(env, 'ITERATIONS', 3, 1, 100), exec: 'csvAlone', maxDuration: `${secondsEnv(env, 'SINGLE_SLOT', '2m')}s` },
+      single: {
+        executor: 'per-vu-iterations',
+        vus: 1,
+        iterations: intEnv(env, 'ITERATIONS', 3, 1, 100),
+        exec: 'csvAlone',
+        maxDuration: `${secondsEnv(env, 'SINGLE_SLOT', '2m')}s`,
+      },
       concurrent: {
         executor: 'per-vu-iterations',
         vus: intEnv(env, 'EXPORT_VUS', 4, 1, 100),

@@ -9,7 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { OURS, SEEDS } from '../lib/targets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = ['smoke', 'cached-indicators', 'cold-indicators', 'batch', 'concurrency', 'liquidations', 'export', 'ingest-while-reading'] as const;
+const SCENARIOS = [
+  'smoke',
+  'cached-indicators',
+  'cold-indicators',
+  'batch',
+  'concurrency',
+  'liquidations',
+  'export',
+  'ingest-while-reading',
+] as const;
 const K6_MODULES = new Set(['k6', 'k6/http', 'k6/metrics', 'k6/execution']);
 
 interface K6Options {
@@ -61,7 +70,10 @@ describe('k6 scripts', () => {
       const src = readFileSync(join(root, 'lib', f), 'utf8');
       const specs = importsOf(src);
       if (f === 'k6-trpc.js') continue;
-      expect(specs.filter((s) => !s.startsWith('./')), f).toEqual([]);
+      expect(
+        specs.filter((s) => !s.startsWith('./')),
+        f,
+      ).toEqual([]);
       const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
       expect(code, f).not.toMatch(/\b(require\(|process\.|Buffer\b|__ENV)/);
     }

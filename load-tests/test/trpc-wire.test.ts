@@ -26,7 +26,19 @@ beforeAll(async () => {
   // A few liquidation rows for the list/export calls (the harness fixture has candles only).
   const rows: unknown[][] = [];
   for (let i = 0; i < LIQUIDATIONS; i++) {
-    rows.push([i % 2 === 0 ? 1 : 2, i % 3 === 0 ? 'BUY' : 'SELL', 'LIMIT', 'IOC', '0.500', '42000.10', '42000.10', 'FILLED', '0.500', '0.500', T0 - i * 1000]);
+    rows.push([
+      i % 2 === 0 ? 1 : 2,
+      i % 3 === 0 ? 'BUY' : 'SELL',
+      'LIMIT',
+      'IOC',
+      '0.500',
+      '42000.10',
+      '42000.10',
+      'FILLED',
+      '0.500',
+      '0.500',
+      T0 - i * 1000,
+    ]);
   }
   await wick.database.pool.query(
     'INSERT INTO liquidation_orders (symbol_id, side, order_type, time_in_force, original_quantity, price, average_price, order_status, last_fill_quantity, accumulated_fill_quantity, order_trade_time) VALUES ?',
@@ -187,8 +199,13 @@ describe('against the real server', () => {
     expect(decodeResponse(res.body)).toEqual({ ok: true, data: { symbol: 'ETHUSDT', interval: '1m', received: 1, affected: 1 } });
 
     // A reader after the answer sees the candle (what ingest-while-reading checks under load).
-    const range = decodeResponse((await get(queryUrl(wick.url, 'candles.range', { symbol: 'ETHUSDT', interval: '1m', to: T0, limit: 1 }))).body);
-    expect(range.ok && (range.data as { candles: { time: number[]; close: number[] } }).candles).toMatchObject({ time: [T0], close: [105] });
+    const range = decodeResponse(
+      (await get(queryUrl(wick.url, 'candles.range', { symbol: 'ETHUSDT', interval: '1m', to: T0, limit: 1 }))).body,
+    );
+    expect(range.ok && (range.data as { candles: { time: number[]; close: number[] } }).candles).toMatchObject({
+      time: [T0],
+      close: [105],
+    });
 
     // Input-less admin mutation: the JSON content type is what tRPC requires.
     const clear = mutationRequest(wick.url, 'cache.clear', undefined, ADMIN_KEY);
@@ -199,7 +216,11 @@ describe('against the real server', () => {
   });
 
   it('parses a jsonl batch of plain queries, with an error beside a result', async () => {
-    const url = batchUrl(wick.url, [{ path: 'noop' }, { path: 'indicators.compute', input: { ...rsi, symbol: '!' } }, { path: 'symbols.list' }]);
+    const url = batchUrl(wick.url, [
+      { path: 'noop' },
+      { path: 'indicators.compute', input: { ...rsi, symbol: '!' } },
+      { path: 'symbols.list' },
+    ]);
     const res = await get(url, { headers: headers(undefined, { stream: true }) });
     expect(res.status).toBe(200);
     const items = parseJsonl(res.body);
@@ -216,7 +237,9 @@ describe('against the real server', () => {
 
   it('parses the streamed liquidations.export: every row once, in order, as the HTTP export', async () => {
     const filter = { symbol: 'BTCUSDT' };
-    const res = await get(batchUrl(wick.url, [{ path: 'liquidations.export', input: filter }]), { headers: headers(undefined, { stream: true }) });
+    const res = await get(batchUrl(wick.url, [{ path: 'liquidations.export', input: filter }]), {
+      headers: headers(undefined, { stream: true }),
+    });
     expect(res.status).toBe(200);
     const [item] = parseJsonl(res.body);
     expect(item!.ok).toBe(true);
@@ -267,7 +290,13 @@ describe('answer shapes the k6 checks use', () => {
     const page = await data('liquidations.list', { limit: 100 });
     expect(shape.isLiquidationPage(page)).toBe(true);
     expect(shape.isLiquidationSummary(await data('liquidations.summary', { bucket: '1h', from: T0 - 3_600_000 * 3, to: T0 }))).toBe(true);
-    const snap = await data('dashboard.snapshot', { symbol: 'BTCUSDT', interval: '1m', indicators: [{ indicator: 'rsi', params: {} }], limit: 30, to: T0 - MINUTE });
+    const snap = await data('dashboard.snapshot', {
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      indicators: [{ indicator: 'rsi', params: {} }],
+      limit: 30,
+      to: T0 - MINUTE,
+    });
     expect(shape.isSnapshot(snap)).toBe(true);
     expect((snap as { errors: unknown[] }).errors).toEqual([]);
     expect(shape.isHealth(await data('health'))).toBe(true);

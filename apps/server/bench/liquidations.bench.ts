@@ -84,7 +84,9 @@ async function ensureData(): Promise<Database> {
       }
     },
   });
-  console.log(`seeded in ${report.seconds.liquidations.toFixed(1)} s (${report.rowsPerSecond.liquidations.toLocaleString()} rows/s, ${report.method})`);
+  console.log(
+    `seeded in ${report.seconds.liquidations.toFixed(1)} s (${report.rowsPerSecond.liquidations.toLocaleString()} rows/s, ${report.method})`,
+  );
   return database;
 }
 
@@ -202,12 +204,18 @@ async function pagination(client: WickClient, database: Database) {
       dbRows.push([label, which, median(dbMs).toFixed(2), '']);
       const [plan] = await database.pool.query(`EXPLAIN ${sql}`);
       for (const p of plan as Record<string, unknown>[]) {
-        explains.push(`${label.padEnd(16)} ${which.padEnd(7)} type=${p.type} key=${p.key} key_len=${p.key_len} rows=${p.rows} Extra=${p.Extra}`);
+        explains.push(
+          `${label.padEnd(16)} ${which.padEnd(7)} type=${p.type} key=${p.key} key_len=${p.key_len} rows=${p.rows} Extra=${p.Extra}`,
+        );
       }
       if (which === 'deep') explains.push(`${''.padEnd(24)} SQL: ${sql.replace(/^SELECT .* FROM/, 'SELECT … FROM')}`);
     }
   }
-  table('Keyset pagination through the API (httpBatchLink, ms per page)', ['filter', 'page', 'limit', 'median', 'p90', 'vs page 1 (target ≤ 1.5×)', 'walk there'], rows);
+  table(
+    'Keyset pagination through the API (httpBatchLink, ms per page)',
+    ['filter', 'page', 'limit', 'median', 'p90', 'vs page 1 (target ≤ 1.5×)', 'walk there'],
+    rows,
+  );
   for (const r of dbRows.filter((_, i) => i % 2 === 1)) {
     const head = dbRows.find((x) => x[0] === r[0] && x[1] === 'page 1')!;
     r[3] = `${(Number(r[2]) / Number(head[2])).toFixed(2)}×`;
@@ -242,7 +250,11 @@ async function exportBench(server: Server, database: Database) {
     rowsAsArray: true,
   });
   const from = Number((at as [number][])[0]![0]);
-  const [n] = await database.pool.query({ sql: 'SELECT COUNT(*) FROM liquidation_orders WHERE order_trade_time >= ?', values: [from], rowsAsArray: true });
+  const [n] = await database.pool.query({
+    sql: 'SELECT COUNT(*) FROM liquidation_orders WHERE order_trade_time >= ?',
+    values: [from],
+    rowsAsArray: true,
+  });
   const rows = Number((n as [number][])[0]![0]);
 
   const url = new URL(urlForDatabase(DB_NAME));
@@ -251,7 +263,10 @@ async function exportBench(server: Server, database: Database) {
     const t = performance.now();
     execFileSync(
       'sh',
-      ['-c', `mariadb --batch --quick -h ${url.hostname} -P ${url.port || 3306} -u ${url.username || 'root'} ${DB_NAME} -e "${sql}" > /dev/null`],
+      [
+        '-c',
+        `mariadb --batch --quick -h ${url.hostname} -P ${url.port || 3306} -u ${url.username || 'root'} ${DB_NAME} -e "${sql}" > /dev/null`,
+      ],
       { stdio: 'inherit' },
     );
     return performance.now() - t;
@@ -282,7 +297,15 @@ async function exportBench(server: Server, database: Database) {
     ]);
     if (dataLines !== rows) console.log(`  warning: ${label} export gave ${dataLines} rows, expected ${rows}`);
   }
-  results.push(['mariadb --batch --quick', rows.toLocaleString(), '', (mariadbMs / 1000).toFixed(2), Math.round(rows / (mariadbMs / 1000)).toLocaleString(), '1.00×', '']);
+  results.push([
+    'mariadb --batch --quick',
+    rows.toLocaleString(),
+    '',
+    (mariadbMs / 1000).toFixed(2),
+    Math.round(rows / (mariadbMs / 1000)).toLocaleString(),
+    '1.00×',
+    '',
+  ]);
   table(
     `Export of the newest ${rows.toLocaleString()} rows (targets: ≥ 400,000 rows/s, ≤ 2× mariadb, RSS growth < 50 MB)`,
     ['what', 'rows', 'MB', 's', 'rows/s', 'vs mariadb', 'server RSS MB'],

@@ -3,7 +3,12 @@ import { z } from 'zod';
 const list = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  );
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** Every setting the server reads from the environment, validated, with defaults for local use. */
@@ -14,7 +19,10 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('mysql://root@127.0.0.1:3306/wick'),
   VALKEY_NODES: z.string().default('127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002'),
-  CACHE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('wick'),
+  CACHE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/)
+    .default('wick'),
   /** Hard timeout of one Valkey call; past it the call counts as a failure toward the breaker. */
   CACHE_TIMEOUT_MS: int(100, 5, 60_000),
   /** Overrides of the TTL table, e.g. {"1m":{"recent":3}} (see packages/cache/src/ttl.ts). */

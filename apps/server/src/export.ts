@@ -3,7 +3,16 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { enforceRateLimit, liquidationFilter, RateLimitedError, toTRPCError, type ApiConfig, type ApiMetrics, type RequestInfo, type Services } from '@wick/api';
+import {
+  enforceRateLimit,
+  liquidationFilter,
+  RateLimitedError,
+  toTRPCError,
+  type ApiConfig,
+  type ApiMetrics,
+  type RequestInfo,
+  type Services,
+} from '@wick/api';
 import { LIQUIDATION_COLUMNS, type LiquidationTuple } from '@wick/db';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -111,8 +120,32 @@ export function csvFormatter(): (batch: LiquidationTuple[]) => string {
     let out = '';
     for (const t of batch) {
       out +=
-        t[0] + ',' + q(t[1]) + ',' + q(t[2]) + ',' + q(t[3]) + ',' + q(t[4]) + ',' + t[5] + ',' + t[6] + ',' + t[7] + ',' +
-        q(t[8]) + ',' + t[9] + ',' + t[10] + ',' + t[11] + ',' + t[12] + '\r\n';
+        t[0] +
+        ',' +
+        q(t[1]) +
+        ',' +
+        q(t[2]) +
+        ',' +
+        q(t[3]) +
+        ',' +
+        q(t[4]) +
+        ',' +
+        t[5] +
+        ',' +
+        t[6] +
+        ',' +
+        t[7] +
+        ',' +
+        q(t[8]) +
+        ',' +
+        t[9] +
+        ',' +
+        t[10] +
+        ',' +
+        t[11] +
+        ',' +
+        t[12] +
+        '\r\n';
     }
     return out;
   };
@@ -125,10 +158,33 @@ export function ndjsonFormatter(): (batch: LiquidationTuple[]) => string {
     let out = '';
     for (const t of batch) {
       out +=
-        '{"id":' + t[0] + ',"symbol":' + j(t[1]) + ',"side":' + j(t[2]) + ',"order_type":' + j(t[3]) +
-        ',"time_in_force":' + j(t[4]) + ',"original_quantity":"' + t[5] + '","price":"' + t[6] +
-        '","average_price":"' + t[7] + '","order_status":' + j(t[8]) + ',"last_fill_quantity":"' + t[9] +
-        '","accumulated_fill_quantity":"' + t[10] + '","order_trade_time":' + t[11] + ',"usd":"' + t[12] + '"}\n';
+        '{"id":' +
+        t[0] +
+        ',"symbol":' +
+        j(t[1]) +
+        ',"side":' +
+        j(t[2]) +
+        ',"order_type":' +
+        j(t[3]) +
+        ',"time_in_force":' +
+        j(t[4]) +
+        ',"original_quantity":"' +
+        t[5] +
+        '","price":"' +
+        t[6] +
+        '","average_price":"' +
+        t[7] +
+        '","order_status":' +
+        j(t[8]) +
+        ',"last_fill_quantity":"' +
+        t[9] +
+        '","accumulated_fill_quantity":"' +
+        t[10] +
+        '","order_trade_time":' +
+        t[11] +
+        ',"usd":"' +
+        t[12] +
+        '"}\n';
     }
     return out;
   };

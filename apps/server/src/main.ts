@@ -5,7 +5,9 @@ const started = performance.now();
 const config = loadConfig();
 const running = await startServer(config);
 running.log.info({ url: running.url, startMs: Math.round(performance.now() - started) }, `Wick listening on ${running.url}`);
-console.log(`Wick is serving on ${running.url}  (tRPC: ${running.url}/trpc, metrics: ${running.url}/metrics, health: ${running.url}/health)`);
+console.log(
+  `Wick is serving on ${running.url}  (tRPC: ${running.url}/trpc, metrics: ${running.url}/metrics, health: ${running.url}/health)`,
+);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

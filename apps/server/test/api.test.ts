@@ -107,7 +107,11 @@ describe('indicators', () => {
         if (name === 'obv') {
           // Cumulative from the first candle read: only its changes are defined, as on any chart.
           const shift = (values[0] as number) - (expected[offset] as number);
-          expectClose(values.map((v) => (v as number) - shift), expected, offset);
+          expectClose(
+            values.map((v) => (v as number) - shift),
+            expected,
+            offset,
+          );
         } else {
           expectClose(values, expected, offset);
         }
@@ -117,7 +121,14 @@ describe('indicators', () => {
 
   it('a window given by `from` equals the full-history values at the same times', async () => {
     const from = T0 - 1000 * MINUTE;
-    const r = await wick.client.indicators.compute.query({ symbol: 'ETHUSDT', interval: '1m', indicator: 'ema', params: { period: 30 }, from, limit: 50 });
+    const r = await wick.client.indicators.compute.query({
+      symbol: 'ETHUSDT',
+      interval: '1m',
+      indicator: 'ema',
+      params: { period: 30 },
+      from,
+      limit: 50,
+    });
     const truth = await fullHistory('ETHUSDT', 'ema', { period: 30 });
     const offset = truth.time.indexOf(from);
     expect(r.time).toEqual(truth.time.slice(offset, offset + 50));

@@ -115,7 +115,8 @@ describe('near-valid inputs through the client', () => {
           );
           const periodOk = getIndicator('rsi').params.safeParse({ period }).success;
           const validInput = limit >= 1 && limit <= 5000 && periodOk && ['1m', '5m', '1h'].includes(interval);
-          if (validInput) expect(['ok', 'BAD_REQUEST']).toContain(outcome); // BAD_REQUEST: not enough candles for the period
+          if (validInput)
+            expect(['ok', 'BAD_REQUEST']).toContain(outcome); // BAD_REQUEST: not enough candles for the period
           else expect(outcome).toBe('BAD_REQUEST');
         },
       ),

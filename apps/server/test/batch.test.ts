@@ -68,7 +68,10 @@ describe('budget', () => {
     const tight = await startWick('budget', { overrides: { BUDGET_MS: 1 } });
     try {
       const { items: out } = await tight.client.indicators.batch.query({
-        items: [{ ...base, indicator: 'adx', params: none }, { ...base, indicator: 'stoch', params: none }],
+        items: [
+          { ...base, indicator: 'adx', params: none },
+          { ...base, indicator: 'stoch', params: none },
+        ],
       });
       expect(out.map((i) => (i.ok ? 'ok' : i.error.code))).toEqual(['TIMEOUT', 'TIMEOUT']);
       const err = await tight.client.indicators.compute.query({ ...base, indicator: 'cci', params: none }).catch((e: unknown) => e);

@@ -110,7 +110,12 @@ describe('dashboard.snapshot', () => {
     } finally {
       await wick.database.pool.query('RENAME TABLE liquidation_orders_away TO liquidation_orders');
     }
-    const healed = await wick.client.dashboard.snapshot.query({ symbol: 'ETHUSDT', interval: '1m', indicators: indicators.slice(0, 2), limit: 120 });
+    const healed = await wick.client.dashboard.snapshot.query({
+      symbol: 'ETHUSDT',
+      interval: '1m',
+      indicators: indicators.slice(0, 2),
+      limit: 120,
+    });
     expect(healed.errors).toEqual([]);
     expect(healed.liquidations!.buckets).toHaveLength(120);
   });
@@ -132,7 +137,12 @@ describe('dashboard.snapshot', () => {
   });
 
   it('an unknown symbol fails every section, still answered with 200 and errors', async () => {
-    const snap = await wick.client.dashboard.snapshot.query({ symbol: 'NOPEUSDT', interval: '1h', indicators: indicators.slice(0, 1), limit: 50 });
+    const snap = await wick.client.dashboard.snapshot.query({
+      symbol: 'NOPEUSDT',
+      interval: '1h',
+      indicators: indicators.slice(0, 1),
+      limit: 50,
+    });
     expect(snap.candles).toBeNull();
     expect(snap.liquidations).toBeNull();
     expect(snap.errors.map((e) => [e.section, e.code]).sort()).toEqual([

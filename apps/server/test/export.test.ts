@@ -117,7 +117,21 @@ beforeAll(async () => {
   await wick.database.pool.query(
     'INSERT INTO liquidation_orders (symbol_id, side, order_type, time_in_force, original_quantity, price, average_price,' +
       ' order_status, last_fill_quantity, accumulated_fill_quantity, order_trade_time) VALUES ?',
-    [AWKWARD.map(([type, tif, status], i) => [symbolId, 'SELL', type, tif, '1.5', '100.25', '100.25', status, '1.5', '1.5', Date.UTC(2024, 0, 1, 12) + i])],
+    [
+      AWKWARD.map(([type, tif, status], i) => [
+        symbolId,
+        'SELL',
+        type,
+        tif,
+        '1.5',
+        '100.25',
+        '100.25',
+        status,
+        '1.5',
+        '1.5',
+        Date.UTC(2024, 0, 1, 12) + i,
+      ]),
+    ],
   );
 }, 180_000);
 afterAll(() => wick?.close());
@@ -171,9 +185,15 @@ describe('HTTP export', () => {
   });
 
   it('filters: symbol, side, from/to, minUsd agree with SQL; the filename names them', async () => {
-    const [[first]] = (await wick.database.pool.query({ sql: 'SELECT name FROM symbols ORDER BY id LIMIT 1', rowsAsArray: true })) as unknown as [[string][]];
+    const [[first]] = (await wick.database.pool.query({
+      sql: 'SELECT name FROM symbols ORDER BY id LIMIT 1',
+      rowsAsArray: true,
+    })) as unknown as [[string][]];
     const name = first![0]!;
-    const [bounds] = await wick.database.pool.query({ sql: 'SELECT MIN(order_trade_time), MAX(order_trade_time) FROM liquidation_orders', rowsAsArray: true });
+    const [bounds] = await wick.database.pool.query({
+      sql: 'SELECT MIN(order_trade_time), MAX(order_trade_time) FROM liquidation_orders',
+      rowsAsArray: true,
+    });
     const [min, max] = (bounds as [number, number][])[0]!;
     const from = Math.floor(min + (max - min) / 3);
     const to = Math.floor(min + (2 * (max - min)) / 3);
@@ -252,7 +272,13 @@ describe('HTTP export', () => {
 
   it('is rate-limited like everything else', async () => {
     const limited = await startServer(
-      loadConfig({ ...wick.env, RATE_LIMIT: '2', RATE_LIMIT_WINDOW_MS: '60000', API_KEYS: 'someone-else', CACHE_PREFIX: `t_export_rl_${process.pid}` }),
+      loadConfig({
+        ...wick.env,
+        RATE_LIMIT: '2',
+        RATE_LIMIT_WINDOW_MS: '60000',
+        API_KEYS: 'someone-else',
+        CACHE_PREFIX: `t_export_rl_${process.pid}`,
+      }),
     );
     try {
       const url = `${limited.url}/export/liquidations.csv?from=${Date.UTC(2040, 0, 1)}`;
@@ -289,8 +315,19 @@ describe('tRPC export stream', () => {
       chunks++;
       for (const r of chunk) {
         streamed.push([
-          r.id, r.symbol, r.side, r.orderType, r.timeInForce, r.originalQuantity, r.price, r.averagePrice,
-          r.orderStatus, r.lastFillQuantity, r.accumulatedFillQuantity, r.orderTradeTime, r.usd,
+          r.id,
+          r.symbol,
+          r.side,
+          r.orderType,
+          r.timeInForce,
+          r.originalQuantity,
+          r.price,
+          r.averagePrice,
+          r.orderStatus,
+          r.lastFillQuantity,
+          r.accumulatedFillQuantity,
+          r.orderTradeTime,
+          r.usd,
         ]);
       }
     }

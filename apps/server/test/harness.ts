@@ -1,4 +1,5 @@
 // Shared by every server test: a fresh database, a server on a random port, typed clients.
+import type { ChildProcess } from 'node:child_process';
 import { createWickClient, type WickClient } from '@wick/client';
 import { createTestDatabase, ensureSymbols, upsertCandles, type CandleInput, type TestDatabase } from '@wick/db';
 import { loadConfig, startServer, type RunningServer, type ServerConfig } from '../src/index.ts';
@@ -25,7 +26,7 @@ export interface Wick {
 /** Deterministic 1m random walk (a tiny LCG, so the fixture does not depend on the seed command). */
 export function fixtureCandles(symbol: string, count: number, start = T0 - count * MINUTE): CandleInput[] {
   let state = [...symbol].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   let price = symbol.startsWith('BTC') ? 42_000 : 2_300;
   const out: CandleInput[] = [];
   for (let i = 0; i < count; i++) {
@@ -40,7 +41,10 @@ export function fixtureCandles(symbol: string, count: number, start = T0 - count
 }
 
 export async function seedFixture(database: TestDatabase): Promise<void> {
-  await ensureSymbols(database, SYMBOLS.map((name) => ({ name, base: name.replace('USDT', ''), quote: 'USDT' })));
+  await ensureSymbols(
+    database,
+    SYMBOLS.map((name) => ({ name, base: name.replace('USDT', ''), quote: 'USDT' })),
+  );
   for (const symbol of SYMBOLS) {
     const candles = fixtureCandles(symbol, FIXTURE_MINUTES);
     for (let i = 0; i < candles.length; i += 1000) await upsertCandles(database, symbol, '1m', candles.slice(i, i + 1000));
@@ -66,7 +70,10 @@ export function serverEnv(name: string, database: string, extra: Record<string, 
   };
 }
 
-export async function startWick(name: string, options: { env?: Record<string, string>; overrides?: Partial<ServerConfig> } = {}): Promise<Wick> {
+export async function startWick(
+  name: string,
+  options: { env?: Record<string, string>; overrides?: Partial<ServerConfig> } = {},
+): Promise<Wick> {
   const database = await createTestDatabase(`wick_test_srv_${name}`);
   await seedFixture(database);
   const dbUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/wick');
@@ -93,7 +100,7 @@ export async function startWick(name: string, options: { env?: Record<string, st
 
 export interface ServerProcess {
   url: string;
-  child: import('node:child_process').ChildProcess;
+  child: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 

@@ -179,7 +179,11 @@ describe('cursor integrity', () => {
     const r = await wick.client.liquidations.list.query({ ...filter, limit: 5 });
     return r.nextCursor!;
   }
-  const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => errorCode(e));
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'OK',
+      (e: unknown) => errorCode(e),
+    );
 
   it('a tampered cursor is BAD_REQUEST', async () => {
     const cursor = await aCursor();
@@ -223,7 +227,9 @@ describe('cursor integrity', () => {
     const err = await wick.client.liquidations.list.query({ cursor: stale }).catch((e: unknown) => e);
     expect(errorCode(err)).toBe('BAD_REQUEST');
     expect((err as Error).message).toMatch(/expired.*first page/);
-    expect(await code(wick.client.liquidations.list.query({ cursor: craft('another-secret-entirely', at, Date.now()) }))).toBe('BAD_REQUEST');
+    expect(await code(wick.client.liquidations.list.query({ cursor: craft('another-secret-entirely', at, Date.now()) }))).toBe(
+      'BAD_REQUEST',
+    );
   });
 });
 
@@ -240,7 +246,9 @@ describe('liquidations.summary', () => {
       expect(miss.buckets).toHaveLength(Math.floor(to / 60_000) - Math.floor(from / 60_000) + 1);
       miss.buckets.forEach((b, i) => {
         expect(b.bucket).toBe(firstBucket + i * 60_000);
-        const rows = truth.filter((r) => matches(r, { from: Math.max(from, b.bucket), to: Math.min(to, b.bucket + 59_999), ...(symbol ? { symbol } : {}) }));
+        const rows = truth.filter((r) =>
+          matches(r, { from: Math.max(from, b.bucket), to: Math.min(to, b.bucket + 59_999), ...(symbol ? { symbol } : {}) }),
+        );
         const sum = (side: string) => rows.filter((r) => r.side === side).reduce((s, r) => s + usd20(r), 0n);
         const exact = (v: bigint) => Number(`${v / 10n ** 20n}.${(v % 10n ** 20n).toString().padStart(20, '0')}`);
         // SELL orders liquidate longs, BUY orders shorts.

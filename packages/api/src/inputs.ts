@@ -48,7 +48,11 @@ export const indicatorRequest = z
   .object({
     symbol: symbolName,
     interval,
-    indicator: z.string().trim().toLowerCase().regex(/^[a-z0-9_]{1,32}$/, 'must be an indicator name from indicators.catalog'),
+    indicator: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9_]{1,32}$/, 'must be an indicator name from indicators.catalog'),
     params: indicatorParams,
     ...candleWindow,
   })

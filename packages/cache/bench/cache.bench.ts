@@ -6,7 +6,9 @@ import { Decoder, GlideClusterClient, Script } from '@valkey/valkey-glide';
 import { candleCodec, createCache, type CandleColumns } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 
-const NODES = (process.env.VALKEY_NODES ?? '127.0.0.1:7000').split(',').map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) }));
+const NODES = (process.env.VALKEY_NODES ?? '127.0.0.1:7000')
+  .split(',')
+  .map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) }));
 const CANDLES = 5_000;
 const SEQ = Number(process.env.BENCH_SEQ ?? 2_000);
 const CONC = 64;
@@ -18,8 +20,12 @@ const prefix = `wickbench-${randomBytes(3).toString('hex')}`;
 function makeCandles(n: number): CandleColumns {
   const f = (g: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => g(i));
   return {
-    time: f((i) => 1_700_000_000_000 + i * 60_000), open: f((i) => 30_000 + Math.sin(i) * 100), high: f((i) => 30_050 + Math.sin(i) * 100),
-    low: f((i) => 29_950 + Math.sin(i) * 100), close: f((i) => 30_010 + Math.cos(i) * 100), volume: f((i) => 10 + (i % 97) * 0.37),
+    time: f((i) => 1_700_000_000_000 + i * 60_000),
+    open: f((i) => 30_000 + Math.sin(i) * 100),
+    high: f((i) => 30_050 + Math.sin(i) * 100),
+    low: f((i) => 29_950 + Math.sin(i) * 100),
+    close: f((i) => 30_010 + Math.cos(i) * 100),
+    volume: f((i) => 10 + (i % 97) * 0.37),
   };
 }
 
@@ -28,7 +34,10 @@ function pct(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
-async function interleaved(fns: readonly (readonly [string, () => Promise<unknown>])[], n = SEQ): Promise<Record<string, { p50: number; p99: number; mean: number }>> {
+async function interleaved(
+  fns: readonly (readonly [string, () => Promise<unknown>])[],
+  n = SEQ,
+): Promise<Record<string, { p50: number; p99: number; mean: number }>> {
   for (let i = 0; i < 200; i++) for (const [, fn] of fns) await fn(); // warm-up
   const xs = fns.map(() => [] as number[]);
   for (let i = 0; i < n; i++) {
@@ -38,19 +47,23 @@ async function interleaved(fns: readonly (readonly [string, () => Promise<unknow
       xs[v]!.push(performance.now() - t0);
     }
   }
-  return Object.fromEntries(fns.map(([name], v) => [name, { p50: pct(xs[v]!, 0.5), p99: pct(xs[v]!, 0.99), mean: xs[v]!.reduce((a, b) => a + b, 0) / n }]));
+  return Object.fromEntries(
+    fns.map(([name], v) => [name, { p50: pct(xs[v]!, 0.5), p99: pct(xs[v]!, 0.99), mean: xs[v]!.reduce((a, b) => a + b, 0) / n }]),
+  );
 }
 
 async function concurrent(fn: (worker: number) => Promise<unknown>, ms: number): Promise<{ ops: number; secs: number }> {
   const until = performance.now() + ms;
   let ops = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONC }, async (_, w) => {
-    while (performance.now() < until) {
-      await fn(w);
-      ops++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONC }, async (_, w) => {
+      while (performance.now() < until) {
+        await fn(w);
+        ops++;
+      }
+    }),
+  );
   return { ops, secs: (performance.now() - t0) / 1000 };
 }
 
@@ -86,11 +99,19 @@ async function main(): Promise<void> {
     valueKeys.push(vk);
   }
   const payloadBytes = ((await raw.get(rawKeys[0]!, { decoder: Decoder.Bytes })) as Buffer).length;
-  const check = await cache.getOrLoad(keyOf(0), async () => { throw new Error('should hit'); }, opts);
+  const check = await cache.getOrLoad(
+    keyOf(0),
+    async () => {
+      throw new Error('should hit');
+    },
+    opts,
+  );
   if (check.status !== 'hit') throw new Error('expected a hit');
 
   console.log(`payload: ${CANDLES} candles × 6 Float64 columns = ${payloadBytes} bytes stored (envelope + codec header + columns)`);
-  console.log(`cluster ${NODES.map((n) => `${n.host}:${n.port}`).join(',')}, sequential n=${SEQ}, concurrent ${CONC} workers × ${CONC_MS} ms per variant in 5 interleaved slices (each worker its own key)`);
+  console.log(
+    `cluster ${NODES.map((n) => `${n.host}:${n.port}`).join(',')}, sequential n=${SEQ}, concurrent ${CONC} workers × ${CONC_MS} ms per variant in 5 interleaved slices (each worker its own key)`,
+  );
 
   const rawGet = (w: number) => raw.get(rawKeys[w]!, { decoder: Decoder.Bytes });
   const rawGetDecode = async (w: number) => candleCodec.decode(((await rawGet(w)) as Buffer).subarray(40));
@@ -109,16 +130,29 @@ async function main(): Promise<void> {
     ['raw GET + candleCodec.decode', rawGetDecode],
     ['getOrLoad hit (MGET gen+value, decode)', hit],
     ['alt: GET gen, then GET value (2 trips)', twoTrips],
-    ['alt: EVALSHA resolving gen + GET in Lua (1 trip)', (w: number) => raw.invokeScript(LUA_READ, { keys: [genKeys[w]!, valueKeys[w]!], decoder: Decoder.Bytes })],
+    [
+      'alt: EVALSHA resolving gen + GET in Lua (1 trip)',
+      (w: number) => raw.invokeScript(LUA_READ, { keys: [genKeys[w]!, valueKeys[w]!], decoder: Decoder.Bytes }),
+    ],
   ];
   // Interleaved round-robin (one call of each variant per round) so the noise of a shared 2-core box
   // hits every variant alike.
   const seqRes = await interleaved(variants.map(([name, fn]) => [name, () => fn(0)] as const));
   const base = seqRes['raw GET (baseline)']!;
-  table('Sequential, one call at a time (µs)', variants.map(([name]) => {
-    const r = seqRes[name]!;
-    return { variant: name, p50: us(r.p50), p99: us(r.p99), mean: us(r.mean), 'p50 vs raw': (r.p50 / base.p50).toFixed(2) + '×', 'mean vs raw': (r.mean / base.mean).toFixed(2) + '×' };
-  }));
+  table(
+    'Sequential, one call at a time (µs)',
+    variants.map(([name]) => {
+      const r = seqRes[name]!;
+      return {
+        variant: name,
+        p50: us(r.p50),
+        p99: us(r.p99),
+        mean: us(r.mean),
+        'p50 vs raw': (r.p50 / base.p50).toFixed(2) + '×',
+        'mean vs raw': (r.mean / base.mean).toFixed(2) + '×',
+      };
+    }),
+  );
 
   // Round-robin slices (5 × CONC_MS/5 per variant) so background load on the box is shared fairly.
   const acc = new Map(variants.map(([name]) => [name, { ops: 0, secs: 0 }]));
@@ -131,13 +165,25 @@ async function main(): Promise<void> {
   }
   const concRes: Record<string, number> = Object.fromEntries([...acc].map(([name, r]) => [name, r.ops / r.secs]));
   const cbase = concRes['raw GET (baseline)']!;
-  table(`Concurrent, ${CONC} in flight (ops/s)`, variants.map(([name]) => ({
-    variant: name, 'ops/s': Math.round(concRes[name]!), 'vs raw': (concRes[name]! / cbase).toFixed(2) + '×',
-    'overhead %': (((cbase / concRes[name]!) - 1) * 100).toFixed(1),
-  })));
+  table(
+    `Concurrent, ${CONC} in flight (ops/s)`,
+    variants.map(([name]) => ({
+      variant: name,
+      'ops/s': Math.round(concRes[name]!),
+      'vs raw': (concRes[name]! / cbase).toFixed(2) + '×',
+      'overhead %': ((cbase / concRes[name]! - 1) * 100).toFixed(1),
+    })),
+  );
 
   // Codec: binary columns vs JSON of the same columns.
-  const asJson = { time: Array.from(data.time), open: Array.from(data.open), high: Array.from(data.high), low: Array.from(data.low), close: Array.from(data.close), volume: Array.from(data.volume) };
+  const asJson = {
+    time: Array.from(data.time),
+    open: Array.from(data.open),
+    high: Array.from(data.high),
+    low: Array.from(data.low),
+    close: Array.from(data.close),
+    volume: Array.from(data.volume),
+  };
   const bin = candleCodec.encode(data);
   const json = Buffer.from(JSON.stringify(asJson));
   const N = 300;
@@ -166,11 +212,18 @@ async function main(): Promise<void> {
     { codec: 'binary Float64 columns (zero-copy decode)', bytes: bin.length, 'encode µs': us(be), 'decode µs': us(bd) },
     { codec: 'binary Float64 columns (copying decode)', bytes: bin.length, 'encode µs': us(be), 'decode µs': us(bdc) },
     { codec: 'JSON.stringify / parse (+ to Float64Array)', bytes: json.length, 'encode µs': us(je), 'decode µs': us(jd) },
-    { codec: 'JSON ÷ binary', bytes: (json.length / bin.length).toFixed(2) + '×', 'encode µs': (je / be).toFixed(1) + '×', 'decode µs': (jd / bdc).toFixed(1) + '× (vs copying)' },
+    {
+      codec: 'JSON ÷ binary',
+      bytes: (json.length / bin.length).toFixed(2) + '×',
+      'encode µs': (je / be).toFixed(1) + '×',
+      'decode µs': (jd / bdc).toFixed(1) + '× (vs copying)',
+    },
   ]);
 
   const st = await cache.stats();
-  console.log(`\ncache stats after the run: hits ${st.hits}, misses ${st.misses}, errors ${st.errors}, valkey latency p50 ${st.latencyMs.p50.toFixed(3)} ms p99 ${st.latencyMs.p99.toFixed(3)} ms`);
+  console.log(
+    `\ncache stats after the run: hits ${st.hits}, misses ${st.misses}, errors ${st.errors}, valkey latency p50 ${st.latencyMs.p50.toFixed(3)} ms p99 ${st.latencyMs.p99.toFixed(3)} ms`,
+  );
   await cache.clear();
   raw.close();
   await cache.close();

@@ -60,7 +60,9 @@ describe('backoff and node parsing', () => {
 
   it('parses node lists', () => {
     expect(parseNodes('127.0.0.1:7000, 127.0.0.1:7001,[::1]:7002')).toEqual([
-      { host: '127.0.0.1', port: 7000 }, { host: '127.0.0.1', port: 7001 }, { host: '::1', port: 7002 },
+      { host: '127.0.0.1', port: 7000 },
+      { host: '127.0.0.1', port: 7001 },
+      { host: '::1', port: 7002 },
     ]);
     for (const bad of ['', 'localhost', 'h:0', 'h:99999', 'a b:1']) expect(() => parseNodes(bad)).toThrow(CacheConfigError);
   });

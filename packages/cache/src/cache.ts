@@ -190,7 +190,11 @@ class ValkeyCache implements WickCache {
   }
 
   /** One Valkey call guarded by the breaker; undefined = unavailable (caller bypasses). */
-  private async guarded<R>(op: string, fn: (c: GlideClusterClient) => Promise<R>, timeoutMs?: number): Promise<{ ok: true; value: R } | { ok: false }> {
+  private async guarded<R>(
+    op: string,
+    fn: (c: GlideClusterClient) => Promise<R>,
+    timeoutMs?: number,
+  ): Promise<{ ok: true; value: R } | { ok: false }> {
     if (!this.breaker.allow()) return { ok: false };
     const t0 = performance.now();
     try {
@@ -263,7 +267,11 @@ class ValkeyCache implements WickCache {
     }
   }
 
-  private decodeHit<T>(buf: Buffer, gen: string, opts: GetOrLoadOptions<T>): { outcome: Outcome; gen: string; status: CacheStatus } | undefined {
+  private decodeHit<T>(
+    buf: Buffer,
+    gen: string,
+    opts: GetOrLoadOptions<T>,
+  ): { outcome: Outcome; gen: string; status: CacheStatus } | undefined {
     const env = unwrap(buf);
     if (!env || env.gen !== padGen(gen)) return undefined;
     const value = opts.codec.decode(env.payload);
@@ -276,7 +284,13 @@ class ValkeyCache implements WickCache {
     return { outcome: { value, bytes: env.payload, status, ageMs: Math.max(0, now - env.storedAtMs) }, gen, status };
   }
 
-  private async loadAndStore<T>(rk: ResolvedKey, gen: string | null, loader: () => Promise<T>, opts: GetOrLoadOptions<T>, token: string): Promise<Outcome> {
+  private async loadAndStore<T>(
+    rk: ResolvedKey,
+    gen: string | null,
+    loader: () => Promise<T>,
+    opts: GetOrLoadOptions<T>,
+    token: string,
+  ): Promise<Outcome> {
     this.rec.inc('loaderCalls');
     let value: T;
     try {
@@ -479,7 +493,8 @@ class ValkeyCache implements WickCache {
 
   private async nodeStats(): Promise<NodeStats[]> {
     const info = (await this.conn.call(
-      (c) => c.info({ sections: [InfoOptions.Memory, InfoOptions.Stats, InfoOptions.Keyspace, InfoOptions.Replication], route: 'allNodes' }),
+      (c) =>
+        c.info({ sections: [InfoOptions.Memory, InfoOptions.Stats, InfoOptions.Keyspace, InfoOptions.Replication], route: 'allNodes' }),
       ADMIN_TIMEOUT_MS,
     )) as string | Record<string, string>;
     const byNode = typeof info === 'string' ? { unknown: info } : info;

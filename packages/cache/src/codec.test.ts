@@ -9,8 +9,11 @@ function cols(n: number): CandleColumns {
   const mk = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
   return {
     time: mk((i) => 1_700_000_000_000 + i * 60_000),
-    open: mk((i) => 100 + i), high: mk((i) => 101 + i), low: mk((i) => 99 + i),
-    close: mk((i) => 100.5 + i), volume: mk((i) => (i % 3 === 0 ? 0 : 1e-9 * i)),
+    open: mk((i) => 100 + i),
+    high: mk((i) => 101 + i),
+    low: mk((i) => 99 + i),
+    close: mk((i) => 100.5 + i),
+    volume: mk((i) => (i % 3 === 0 ? 0 : 1e-9 * i)),
   };
 }
 

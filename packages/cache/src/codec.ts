@@ -84,7 +84,9 @@ function encodeColumns(kind: number, cols: Record<string, Float64Array>): Buffer
  * ArrayBuffer is larger than Node's allocation pool slab (small Buffers may live in a shared slab).
  */
 function ownsBuffer(buf: Buffer): boolean {
-  return buf.buffer instanceof ArrayBuffer && buf.byteOffset + buf.length === buf.buffer.byteLength && buf.buffer.byteLength > Buffer.poolSize;
+  return (
+    buf.buffer instanceof ArrayBuffer && buf.byteOffset + buf.length === buf.buffer.byteLength && buf.buffer.byteLength > Buffer.poolSize
+  );
 }
 
 function decodeColumns(kind: number, buf: Buffer): Record<string, Float64Array> | undefined {

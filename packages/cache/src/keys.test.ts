@@ -54,7 +54,8 @@ describe('keys', () => {
     expect(canonicalParams({ period: 14 }, { period: 14 })).toBe(canonicalParams({}, { period: 14 }));
     expect(canonicalParams({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalParams({ a: { c: 3, d: 2 }, b: 1 }));
     expect(canonicalParams({ period: undefined }, { period: 14 })).toBe('{"period":14}');
-    const k = (params: string) => kb.resolve({ kind: 'indicator', series: { symbol: 'BTCUSDT', interval: '1h' }, indicator: 'rsi', params, window: 'w' }).id;
+    const k = (params: string) =>
+      kb.resolve({ kind: 'indicator', series: { symbol: 'BTCUSDT', interval: '1h' }, indicator: 'rsi', params, window: 'w' }).id;
     expect(k(canonicalParams({ period: 14 }, { period: 14 }))).toBe(k(canonicalParams({}, { period: 14 })));
     expect(k(canonicalParams({ period: 15 }))).not.toBe(k(canonicalParams({ period: 14 })));
   });

@@ -60,7 +60,11 @@ function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortDeep(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sortDeep(o[k])]),
+    );
   }
   return v;
 }
@@ -83,8 +87,14 @@ function looksValid(k: CacheKey): boolean {
     case 'candles':
       return okText(k.series?.symbol) && INTERVAL_SET.has(k.series?.interval) && okText(k.window);
     case 'indicator':
-      return okText(k.series?.symbol) && INTERVAL_SET.has(k.series?.interval) && okText(k.window) &&
-        okText(k.indicator) && typeof k.params === 'string' && k.params.length <= 16_384;
+      return (
+        okText(k.series?.symbol) &&
+        INTERVAL_SET.has(k.series?.interval) &&
+        okText(k.window) &&
+        okText(k.indicator) &&
+        typeof k.params === 'string' &&
+        k.params.length <= 16_384
+      );
     case 'global':
       return okText(k.namespace) && okText(k.id);
     default:

@@ -40,8 +40,17 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
 /** Counters + a latency ring, mirrored into prom-client metrics when a registry is given. */
 export class StatsRecorder {
   readonly counters: Counters = {
-    hits: 0, misses: 0, stale: 0, bypass: 0, loaderCalls: 0, lockWaits: 0, lockTimeouts: 0,
-    errors: 0, timeouts: 0, invalidations: 0, rateLimitFailOpen: 0,
+    hits: 0,
+    misses: 0,
+    stale: 0,
+    bypass: 0,
+    loaderCalls: 0,
+    lockWaits: 0,
+    lockTimeouts: 0,
+    errors: 0,
+    timeouts: 0,
+    invalidations: 0,
+    rateLimitFailOpen: 0,
   };
   private readonly ring = new Float64Array(LATENCY_WINDOW);
   private ringCount = 0;
@@ -60,12 +69,17 @@ export class StatsRecorder {
     let nodesCache: Promise<NodeStats[]> | undefined;
     // One INFO sweep per scrape, shared by the three node gauges.
     const sweep = (): Promise<NodeStats[]> => {
-      nodesCache ??= nodeStats().catch(() => []).finally(() => setTimeout(() => (nodesCache = undefined), 0));
+      nodesCache ??= nodeStats()
+        .catch(() => [])
+        .finally(() => setTimeout(() => (nodesCache = undefined), 0));
       return nodesCache;
     };
     const nodeGauge = (name: string, help: string, pick: (n: NodeStats) => number): Gauge<'node'> =>
       new Gauge({
-        name, help, labelNames: ['node'], registers,
+        name,
+        help,
+        labelNames: ['node'],
+        registers,
         async collect() {
           this.reset();
           for (const n of await sweep()) this.set({ node: n.address }, pick(n));
@@ -75,10 +89,14 @@ export class StatsRecorder {
       events: new Counter({
         name: 'wick_cache_events_total',
         help: 'Cache events: hit, miss, stale, bypass, loader_call, lock_wait, lock_timeout, error, timeout, invalidation, rate_limit_fail_open',
-        labelNames: ['event'], registers,
+        labelNames: ['event'],
+        registers,
       }),
       latency: new Histogram({
-        name: 'wick_cache_valkey_call_seconds', help: 'Latency of Valkey calls', labelNames: ['op'], registers,
+        name: 'wick_cache_valkey_call_seconds',
+        help: 'Latency of Valkey calls',
+        labelNames: ['op'],
+        registers,
         buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       }),
       breaker: new Gauge({ name: 'wick_cache_breaker_state', help: '0 closed, 1 half-open, 2 open', registers }),
@@ -112,9 +130,17 @@ export class StatsRecorder {
 }
 
 const EVENT: Record<CounterName, string> = {
-  hits: 'hit', misses: 'miss', stale: 'stale', bypass: 'bypass', loaderCalls: 'loader_call',
-  lockWaits: 'lock_wait', lockTimeouts: 'lock_timeout', errors: 'error', timeouts: 'timeout',
-  invalidations: 'invalidation', rateLimitFailOpen: 'rate_limit_fail_open',
+  hits: 'hit',
+  misses: 'miss',
+  stale: 'stale',
+  bypass: 'bypass',
+  loaderCalls: 'loader_call',
+  lockWaits: 'lock_wait',
+  lockTimeouts: 'lock_timeout',
+  errors: 'error',
+  timeouts: 'timeout',
+  invalidations: 'invalidation',
+  rateLimitFailOpen: 'rate_limit_fail_open',
 };
 
 /** Parse the INFO text of one node (sections memory, stats, keyspace, replication). */

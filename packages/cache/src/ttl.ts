@@ -35,7 +35,11 @@ export const DEFAULT_TTL: Readonly<TtlTable> = {
   '1d': { historical: 48 * 3600, recent: 60 },
 };
 
-const seconds = z.number().int().min(1).max(30 * 86_400);
+const seconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(30 * 86_400);
 const entryPatch = z.object({ historical: seconds.optional(), recent: seconds.optional() }).strict();
 export const ttlPatchSchema = z.partialRecord(intervalSchema, entryPatch).optional();
 export type TtlPatch = Partial<Record<Interval, Partial<TtlEntry>>>;

@@ -54,7 +54,12 @@ export function createWarmer(cache: WickCache, jobs: WarmJob[], opts: WarmerOpti
   const cap = opts.maxBackoffMs ?? 30_000;
   const totals = { runs: 0, successes: 0, failures: 0 };
   const state = jobs.map((job) => ({
-    job, successes: 0, failures: 0, consecutiveFailures: 0, nextAt: 0, timer: null as NodeJS.Timeout | null,
+    job,
+    successes: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    nextAt: 0,
+    timer: null as NodeJS.Timeout | null,
   }));
   let running = false;
   let firstDone: Promise<void> | null = null;
@@ -102,7 +107,9 @@ export function createWarmer(cache: WickCache, jobs: WarmJob[], opts: WarmerOpti
       const perJob: WarmerStats['perJob'] = {};
       for (const s of state) {
         perJob[s.job.name] = {
-          successes: s.successes, failures: s.failures, consecutiveFailures: s.consecutiveFailures,
+          successes: s.successes,
+          failures: s.failures,
+          consecutiveFailures: s.consecutiveFailures,
           nextRunInMs: s.timer ? Math.max(0, s.nextAt - Date.now()) : 0,
         };
       }

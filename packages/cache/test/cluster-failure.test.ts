@@ -80,7 +80,9 @@ describe('cache under cluster failure (private cluster)', () => {
     const raw = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 500 });
     const kb = new KeyBuilder(prefix);
     const slotOf = async (k: string) => Number(await raw.customCommand(['CLUSTER', 'KEYSLOT', k]));
-    const shardText = String(await raw.customCommand(['CLUSTER', 'NODES'], { route: { type: 'routeByAddress', host: '127.0.0.1', port: BASE } }));
+    const shardText = String(
+      await raw.customCommand(['CLUSTER', 'NODES'], { route: { type: 'routeByAddress', host: '127.0.0.1', port: BASE } }),
+    );
     const me = shardText.split('\n').find((l) => l.includes('myself'))!;
     expect(me).toContain('master');
     const [lo, hi] = me.trim().split(' ').at(-1)!.split('-').map(Number) as [number, number];
@@ -121,8 +123,10 @@ describe('cache under cluster failure (private cluster)', () => {
       stop = true;
       await Promise.all(readers);
     }
-    console.log(`[failover] hits on the killed shard resumed ${recoveredMs} ms after kill -9; statuses:`,
-      Object.fromEntries(['hit', 'miss', 'bypass', 'stale'].map((s) => [s, events.filter((e) => e.status === s).length])));
+    console.log(
+      `[failover] hits on the killed shard resumed ${recoveredMs} ms after kill -9; statuses:`,
+      Object.fromEntries(['hit', 'miss', 'bypass', 'stale'].map((s) => [s, events.filter((e) => e.status === s).length])),
+    );
     expect(errors).toEqual([]);
     expect(recoveredMs).toBeLessThan(15_000);
     // and keep working on all shards afterwards
@@ -152,7 +156,13 @@ describe('cache under cluster failure (private cluster)', () => {
     // Only the calls before the breaker opened touched Valkey (≤ failureThreshold); the rest went straight to the loader.
     expect(after.errors - before.errors).toBeLessThanOrEqual(3);
     const slow = lat.filter((l) => l.ms >= REQUEST_TIMEOUT * 0.5).length;
-    console.log(`[cluster down] first call ${lat[0]!.ms.toFixed(1)} ms, slow calls ${slow}/200, p50 of the rest ${lat.slice(3).map((l) => l.ms).sort((a, b) => a - b)[98]!.toFixed(3)} ms`);
+    console.log(
+      `[cluster down] first call ${lat[0]!.ms.toFixed(1)} ms, slow calls ${slow}/200, p50 of the rest ${lat
+        .slice(3)
+        .map((l) => l.ms)
+        .sort((a, b) => a - b)[98]!
+        .toFixed(3)} ms`,
+    );
     expect(slow).toBeLessThanOrEqual(3);
     for (const l of lat) expect(l.ms).toBeLessThan(REQUEST_TIMEOUT * 3); // no call waits beyond a timeout
 

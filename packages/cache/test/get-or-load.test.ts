@@ -71,13 +71,19 @@ describe('getOrLoad against the real cluster', () => {
     expect((await other).value).toBe(3);
     expect(calls).toBe(1);
     expect((await cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60 })).status).toBe('hit');
-    await expect(cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CacheAbortError);
+    await expect(
+      cache.getOrLoad(key, load, { codec: jsonCodec<number>(), ttlSeconds: 60, signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(CacheAbortError);
   });
 
   it('rejects bad options with a named error', async () => {
     const key = { kind: 'global', namespace: 'bad', id: 'x' } as const;
-    await expect(cache.getOrLoad(key, async () => 1, { codec: jsonCodec<number>(), ttlSeconds: 0 })).rejects.toBeInstanceOf(CacheConfigError);
-    await expect(cache.getOrLoad({ ...key, id: '' }, async () => 1, { codec: jsonCodec<number>(), ttlSeconds: 5 })).rejects.toBeInstanceOf(CacheConfigError);
+    await expect(cache.getOrLoad(key, async () => 1, { codec: jsonCodec<number>(), ttlSeconds: 0 })).rejects.toBeInstanceOf(
+      CacheConfigError,
+    );
+    await expect(cache.getOrLoad({ ...key, id: '' }, async () => 1, { codec: jsonCodec<number>(), ttlSeconds: 5 })).rejects.toBeInstanceOf(
+      CacheConfigError,
+    );
   });
 
   it('a loader error reaches every caller and is not cached', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createCache, type CacheOptions, type WickCache } from '../src/index.ts';
+import { createCache, type CacheOptions, type CandleColumns, type WickCache } from '../src/index.ts';
 
 /** The shared cluster (other engineers use it too): only ever touch keys under a test prefix. */
 export const SHARED_NODES = [{ host: '127.0.0.1', port: 7000 }];
@@ -22,9 +22,13 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
   return { promise, resolve, reject };
 }
 
-export function candles(n: number, start = 1_700_000_000_000, stepMs = 60_000): import('../src/index.ts').CandleColumns {
-  const time = new Float64Array(n), open = new Float64Array(n), high = new Float64Array(n);
-  const low = new Float64Array(n), close = new Float64Array(n), volume = new Float64Array(n);
+export function candles(n: number, start = 1_700_000_000_000, stepMs = 60_000): CandleColumns {
+  const time = new Float64Array(n),
+    open = new Float64Array(n),
+    high = new Float64Array(n);
+  const low = new Float64Array(n),
+    close = new Float64Array(n),
+    volume = new Float64Array(n);
   let p = 100;
   for (let i = 0; i < n; i++) {
     time[i] = start + i * stepMs;

@@ -1,7 +1,16 @@
 import { GlideClusterClient, TimeUnit } from '@valkey/valkey-glide';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candleCodec, createCache, createWarmer, isWindowClosed, jsonCodec, seriesCodec, type RateLimitResult, type WickCache } from '../src/index.ts';
+import {
+  candleCodec,
+  createCache,
+  createWarmer,
+  isWindowClosed,
+  jsonCodec,
+  seriesCodec,
+  type RateLimitResult,
+  type WickCache,
+} from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 import { candles, SHARED_NODES, testPrefix } from './helpers.ts';
 
@@ -46,7 +55,9 @@ describe('invalidation by generation', () => {
 
   it('invalidateSymbol bumps every interval of that symbol only', async () => {
     const load = async () => 1;
-    const keys = (['1m', '1h', '1d'] as const).map((interval) => ({ kind: 'candles', series: { symbol: 'SOLUSDT', interval }, window: 's' }) as const);
+    const keys = (['1m', '1h', '1d'] as const).map(
+      (interval) => ({ kind: 'candles', series: { symbol: 'SOLUSDT', interval }, window: 's' }) as const,
+    );
     const other = { kind: 'candles', series: { symbol: 'SOLUSDC', interval: '1m' }, window: 's' } as const;
     for (const k of [...keys, other]) await cache.getOrLoad(k, load, { codec: num, ttlSeconds: 60 });
     await cache.invalidateSymbol('SOLUSDT');
@@ -257,7 +268,10 @@ describe('health, stats, metrics, clear, warmer', () => {
     const jobs = [
       { name: 'eth-ema', key, codec: seriesCodec, ttlSeconds: 2, load: async () => ({ ema: Float64Array.of(++loads) }) },
       {
-        name: 'flaky', key: { kind: 'global', namespace: 'warm', id: 'flaky' } as const, codec: num, ttlSeconds: 60,
+        name: 'flaky',
+        key: { kind: 'global', namespace: 'warm', id: 'flaky' } as const,
+        codec: num,
+        ttlSeconds: 60,
         load: async () => {
           if (fail-- > 0) throw new Error('db hiccup');
           return 9;
@@ -284,7 +298,11 @@ describe('health, stats, metrics, clear, warmer', () => {
     const other = await createCache({ nodes: SHARED_NODES, prefix: testPrefix('other'), requestTimeoutMs: 500 });
     const ok = { kind: 'global', namespace: 'keep', id: 'me' } as const;
     await other.getOrLoad(ok, async () => 1, { codec: num, ttlSeconds: 60 });
-    for (let i = 0; i < 50; i++) await cache.getOrLoad({ kind: 'candles', series: { symbol: `C${i}`, interval: '1d' }, window: 'w' }, async () => i, { codec: num, ttlSeconds: 60 });
+    for (let i = 0; i < 50; i++)
+      await cache.getOrLoad({ kind: 'candles', series: { symbol: `C${i}`, interval: '1d' }, window: 'w' }, async () => i, {
+        codec: num,
+        ttlSeconds: 60,
+      });
     const res = await cache.clear();
     expect(res.removed).toBeGreaterThanOrEqual(100); // 50 values + 50 generation keys, plus earlier tests' keys
     expect(Object.keys(res.byNode).length).toBe(3);

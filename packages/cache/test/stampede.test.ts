@@ -36,7 +36,13 @@ describe('stampede across processes', () => {
       data[0] = process.pid * 1e6 + Math.floor(Math.random() * 1e6);
       return { data };
     };
-    const key = { kind: 'indicator', series: { symbol: 'STAMPEDE', interval: '1m' }, indicator: 'rsi', params: '{"period":14}', window: 'w' } as const;
+    const key = {
+      kind: 'indicator',
+      series: { symbol: 'STAMPEDE', interval: '1m' },
+      indicator: 'rsi',
+      params: '{"period":14}',
+      window: 'w',
+    } as const;
     const childResult = next();
     child.stdin!.write('go\n');
     const mine = await Promise.all(Array.from({ length: 500 }, () => cache.getOrLoad(key, load, { codec: seriesCodec, ttlSeconds: 60 })));

@@ -146,18 +146,7 @@ export async function upsertCandles(
     let affected = 0;
     for (let at = 0; at < candles.length; at += UPSERT_CHUNK) {
       const chunk = candles.slice(at, at + UPSERT_CHUNK);
-      const values = chunk.map((c) => [
-        id,
-        interval,
-        c.time,
-        c.open,
-        c.high,
-        c.low,
-        c.close,
-        c.volume,
-        c.quoteVolume ?? 0,
-        c.trades ?? 0,
-      ]);
+      const values = chunk.map((c) => [id, interval, c.time, c.open, c.high, c.low, c.close, c.volume, c.quoteVolume ?? 0, c.trades ?? 0]);
       const [header] = await conn.query<ResultSetHeader>(UPSERT_SQL, [values]);
       const counts = upsertCounts(header);
       affected += counts.inserted + counts.updated;

@@ -144,12 +144,7 @@ export function createDatabase(options: DbOptions = {}): Database {
 }
 
 /** Runs a query with the configured timeout, mapping driver errors to named ones. */
-export async function query<T>(
-  database: Database,
-  sql: string,
-  values: unknown[] = [],
-  opts: { rowsAsArray?: boolean } = {},
-): Promise<T> {
+export async function query<T>(database: Database, sql: string, values: unknown[] = [], opts: { rowsAsArray?: boolean } = {}): Promise<T> {
   const { settings } = internalsOf(database);
   try {
     const [rows] = await database.pool.query({
@@ -164,10 +159,7 @@ export async function query<T>(
   }
 }
 
-export async function withConnection<T>(
-  database: Database,
-  fn: (conn: mysql.PoolConnection) => Promise<T>,
-): Promise<T> {
+export async function withConnection<T>(database: Database, fn: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
   let conn: mysql.PoolConnection;
   try {
     conn = await database.pool.getConnection();
@@ -183,10 +175,7 @@ export async function withConnection<T>(
   }
 }
 
-export async function inTransaction<T>(
-  database: Database,
-  fn: (conn: mysql.PoolConnection) => Promise<T>,
-): Promise<T> {
+export async function inTransaction<T>(database: Database, fn: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
   return withConnection(database, async (conn) => {
     await conn.beginTransaction();
     try {
@@ -199,4 +188,3 @@ export async function inTransaction<T>(
     }
   });
 }
-

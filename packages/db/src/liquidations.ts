@@ -80,7 +80,6 @@ const SELECT =
   ' l.average_price, l.order_status, l.last_fill_quantity, l.accumulated_fill_quantity,' +
   ` l.order_trade_time, CAST(${USD} AS DECIMAL(44,10)) AS usd FROM liquidation_orders l`;
 
-
 const ORDER = ' ORDER BY l.order_trade_time DESC, l.id DESC';
 
 function checkMs(name: string, v: number | undefined): void {
@@ -89,11 +88,7 @@ function checkMs(name: string, v: number | undefined): void {
   }
 }
 
-async function whereClause(
-  database: Database,
-  f: LiquidationFilter,
-  after?: KeysetCursor,
-): Promise<{ sql: string; values: unknown[] }> {
+async function whereClause(database: Database, f: LiquidationFilter, after?: KeysetCursor): Promise<{ sql: string; values: unknown[] }> {
   checkMs('from', f.from);
   checkMs('to', f.to);
   const parts: string[] = [];

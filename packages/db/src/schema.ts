@@ -1,15 +1,4 @@
-import {
-  bigint,
-  boolean,
-  decimal,
-  index,
-  int,
-  mysqlEnum,
-  mysqlTable,
-  primaryKey,
-  uniqueIndex,
-  varchar,
-} from 'drizzle-orm/mysql-core';
+import { bigint, boolean, decimal, index, int, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 // Prices hold BTC (1e5) and sub-satoshi alt prices (1e-10); quantities and volumes need more
 // integer digits (1000PEPE-style contracts trade in the 1e9s).
@@ -69,12 +58,6 @@ export const liquidationOrders = mysqlTable(
     // liquidationSnapshot rows carry no exchange id: a row is identified by what it is. Two rows
     // equal on all of these are indistinguishable in the source file, so importing them once
     // is the only idempotent reading. Time-leading keeps inserts append-mostly (unlike a hash).
-    uniqueIndex('uq_liq_natural').on(
-      t.symbolId,
-      t.orderTradeTime,
-      t.side,
-      t.price,
-      t.originalQuantity,
-    ),
+    uniqueIndex('uq_liq_natural').on(t.symbolId, t.orderTradeTime, t.side, t.price, t.originalQuantity),
   ],
 );

@@ -50,11 +50,9 @@ export async function ensureSymbols(
   list: { name: string; base: string; quote: string }[],
 ): Promise<Map<string, number>> {
   if (list.length > 0) {
-    await query(
-      database,
-      'INSERT INTO symbols (name, base, quote, active) VALUES ? ON DUPLICATE KEY UPDATE name = name',
-      [list.map((s) => [s.name, s.base, s.quote, true])],
-    );
+    await query(database, 'INSERT INTO symbols (name, base, quote, active) VALUES ? ON DUPLICATE KEY UPDATE name = name', [
+      list.map((s) => [s.name, s.base, s.quote, true]),
+    ]);
   }
   await listSymbols(database);
   const out = new Map<string, number>();

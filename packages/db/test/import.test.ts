@@ -28,10 +28,22 @@ describe('import', () => {
     const file = fixture('BTCUSDT-1m-2024-01-01.csv');
     const first = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' });
     expect(first).toEqual({ inserted: 120, updated: 0, unchanged: 0 });
-    expect(await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({ inserted: 0, updated: 0, unchanged: 120 });
+    expect(await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 120,
+    });
     const noHeader = fixture('BTCUSDT-1m-2024-01-01-noheader.csv');
-    expect(await importCsv(db, { file: noHeader, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({ inserted: 0, updated: 0, unchanged: 120 });
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(await importCsv(db, { file: noHeader, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 120,
+    });
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const c = await getCandles(db, { symbol: 'BTCUSDT', interval: '1m', limit: 1000 });
     expect(Array.from(c.time)).toEqual(lines.map((l) => Number(l[0])));
     expect(Array.from(c.close)).toEqual(lines.map((l) => Number(l[4])));
@@ -51,11 +63,17 @@ describe('import', () => {
   it('a malformed row names file and line and writes nothing', async () => {
     const candles = await count('candles');
     const liqs = await count('liquidation_orders');
-    const err = await importCsv(db, { file: fixture('BTCUSDT-1m-malformed.csv'), kind: 'klines', symbol: 'ETHUSDT', interval: '1m' }).catch((e: unknown) => e);
+    const err = await importCsv(db, { file: fixture('BTCUSDT-1m-malformed.csv'), kind: 'klines', symbol: 'ETHUSDT', interval: '1m' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).file).toBe('BTCUSDT-1m-malformed.csv');
     expect((err as ImportError).line).toBe(78);
-    const err2 = await importCsv(db, { file: fixture('BTCUSDT-liquidationSnapshot-malformed.csv'), kind: 'liquidations', symbol: 'ETHUSDT' }).catch((e: unknown) => e);
+    const err2 = await importCsv(db, {
+      file: fixture('BTCUSDT-liquidationSnapshot-malformed.csv'),
+      kind: 'liquidations',
+      symbol: 'ETHUSDT',
+    }).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(ImportError);
     expect((err2 as ImportError).line).toBe(202);
     expect(await count('candles')).toBe(candles);
@@ -81,6 +99,10 @@ describe('import', () => {
     expect(await count('candles')).toBe(candles);
     lines[11_000] = lines[11_001]!.replace(/^\d+/, String(1_700_000_040_000 + 11_000 * 60_000));
     await writeFile(file, `${lines.join('\n')}\n`);
-    expect(await importCsv(db, { file, kind: 'klines', symbol: 'SOLUSDT', interval: '1m' })).toEqual({ inserted: 12_000, updated: 0, unchanged: 0 });
+    expect(await importCsv(db, { file, kind: 'klines', symbol: 'SOLUSDT', interval: '1m' })).toEqual({
+      inserted: 12_000,
+      updated: 0,
+      unchanged: 0,
+    });
   });
 });

@@ -28,7 +28,19 @@ async function insertRows(n: number, rng: Prng, times: number[]): Promise<void> 
     const qty = `${rng.int(5000)}.${String(rng.int(1000)).padStart(3, '0')}`;
     const avg = `${1 + rng.int(70000)}.${String(rng.int(100)).padStart(2, '0')}`;
     const filled = rng.next() < 0.1 ? '0.5' : qty;
-    rows.push([symbolId, rng.next() < 0.5 ? 'BUY' : 'SELL', 'LIMIT', 'IOC', qty, avg, avg, 'FILLED', filled, filled, times[rng.int(times.length)]]);
+    rows.push([
+      symbolId,
+      rng.next() < 0.5 ? 'BUY' : 'SELL',
+      'LIMIT',
+      'IOC',
+      qty,
+      avg,
+      avg,
+      'FILLED',
+      filled,
+      filled,
+      times[rng.int(times.length)],
+    ]);
   }
   await db.pool.query(
     'INSERT INTO liquidation_orders (symbol_id, side, order_type, time_in_force, original_quantity, price, average_price,' +
@@ -75,7 +87,10 @@ async function walk(f: LiquidationFilter, limit: number, onPage?: (page: number,
 
 beforeAll(async () => {
   db = await createTestDatabase('wick_test_db_liquidations', { connectionLimit: 3 });
-  await ensureSymbols(db, SYMBOLS.map((name) => ({ name, base: name.slice(0, 3), quote: 'USDT' })));
+  await ensureSymbols(
+    db,
+    SYMBOLS.map((name) => ({ name, base: name.slice(0, 3), quote: 'USDT' })),
+  );
   // 40 distinct timestamps for 2,400 rows: ~60 rows share every timestamp.
   const times = Array.from({ length: 40 }, (_, i) => T0 + i * 7_919);
   await insertRows(2400, new Prng(7), times);
@@ -106,12 +121,20 @@ describe('liquidations', () => {
     const mid = T0 + 20 * 7_919;
     for (const symbol of [undefined, 'BTCUSDT', 'SOLUSDT']) {
       for (const side of [undefined, 'BUY', 'SELL'] as const) {
-        for (const [from, to] of [[undefined, undefined], [mid, undefined], [undefined, mid], [T0 + 7_919, mid]] as const) {
+        for (const [from, to] of [
+          [undefined, undefined],
+          [mid, undefined],
+          [undefined, mid],
+          [T0 + 7_919, mid],
+        ] as const) {
           for (const minUsd of [undefined, 50_000_000]) {
             const f: LiquidationFilter = { symbol, side, from, to, minUsd };
             const expected = bruteForce(all, f).map((r) => r.id);
             const seen = await walk(f, 97);
-            expect(seen.map((r) => r.id), JSON.stringify(f)).toEqual(expected);
+            expect(
+              seen.map((r) => r.id),
+              JSON.stringify(f),
+            ).toEqual(expected);
           }
         }
       }
@@ -196,8 +219,19 @@ describe('liquidations', () => {
     expect(LIQUIDATION_COLUMNS).toHaveLength(13);
     const e = expected[17]!;
     expect(tuples[17]).toEqual([
-      e.id, e.symbol, e.side, e.orderType, e.timeInForce, e.originalQuantity, e.price, e.averagePrice,
-      e.orderStatus, e.lastFillQuantity, e.accumulatedFillQuantity, e.orderTradeTime, e.usd,
+      e.id,
+      e.symbol,
+      e.side,
+      e.orderType,
+      e.timeInForce,
+      e.originalQuantity,
+      e.price,
+      e.averagePrice,
+      e.orderStatus,
+      e.lastFillQuantity,
+      e.accumulatedFillQuantity,
+      e.orderTradeTime,
+      e.usd,
     ]);
   });
 

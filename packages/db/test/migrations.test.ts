@@ -25,7 +25,7 @@ describe('migrations', () => {
     );
     expect(tables.map((r) => String(r.t)).sort()).toEqual(['__drizzle_migrations', 'candles', 'liquidation_orders', 'symbols']);
     const [indexes] = await db.pool.query<mysql.RowDataPacket[]>(
-      "SELECT index_name AS i, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS c FROM information_schema.statistics" +
+      'SELECT index_name AS i, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS c FROM information_schema.statistics' +
         " WHERE table_schema = ? AND table_name = 'liquidation_orders' GROUP BY index_name ORDER BY index_name",
       [NAME],
     );
@@ -41,7 +41,11 @@ describe('migrations', () => {
       [NAME],
     );
     // MySQL 8 prints bigint without a display width.
-    expect(types.map((r) => `${r.c} ${String(r.t).replace('bigint(20)', 'bigint')}`)).toEqual(['open decimal(24,10)', 'open_time bigint', 'volume decimal(30,10)']);
+    expect(types.map((r) => `${r.c} ${String(r.t).replace('bigint(20)', 'bigint')}`)).toEqual([
+      'open decimal(24,10)',
+      'open_time bigint',
+      'volume decimal(30,10)',
+    ]);
 
     const [before] = await db.pool.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM __drizzle_migrations');
     await migrate(db);

@@ -40,9 +40,7 @@ describe('seed', () => {
         [ms, ms, iv],
       );
       expect(rows.length).toBe(3 * Math.ceil((2 * 86_400_000) / ms));
-      const [edges] = await db.pool.query<RowDataPacket[]>(
-        "SELECT symbol_id, open_time, open, close FROM candles WHERE `interval` = '1m'",
-      );
+      const [edges] = await db.pool.query<RowDataPacket[]>("SELECT symbol_id, open_time, open, close FROM candles WHERE `interval` = '1m'");
       const byKey = new Map(edges.map((e) => [`${e.symbol_id}:${e.open_time}`, e]));
       for (const r of rows) {
         expect(Number(r.n)).toBe(ms / 60_000);

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createDatabase, DbUnavailableError, listSymbols, urlForDatabase } from '../src/index.ts';
 
@@ -22,7 +22,7 @@ describe('unavailable database', () => {
   });
 
   it('a server that accepts but never answers gives DbUnavailableError after the connect timeout', async () => {
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const server = createServer((s) => sockets.push(s));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { createEngine, DEFAULT_INLINE_MAX_CANDLES } from '../src/index.ts';
-import type { ComputeItem, Engine } from '../src/index.ts';
+import type { ComputeItem } from '../src/index.ts';
 import { indicators, requiredColumns } from '@wick/indicators';
 import type { Columns } from '@wick/indicators';
 import { randomCandles, copyColumns } from '../test/fixtures/candles.ts';
@@ -76,8 +76,22 @@ async function main(): Promise<void> {
 
   // 1. tiny tasks
   const seqReps = Math.round(5_000 * scale);
-  const bareLat = summary(await latency(seqReps, 500, () => ({ close: tiny.close.slice() }), (t: object) => bare.run(t)));
-  const engLat = summary(await latency(seqReps, 500, () => copyColumns(tiny), (c: ReturnType<typeof copyColumns>) => pooled.compute(c, tinyItem)));
+  const bareLat = summary(
+    await latency(
+      seqReps,
+      500,
+      () => ({ close: tiny.close.slice() }),
+      (t: object) => bare.run(t),
+    ),
+  );
+  const engLat = summary(
+    await latency(
+      seqReps,
+      500,
+      () => copyColumns(tiny),
+      (c: ReturnType<typeof copyColumns>) => pooled.compute(c, tinyItem),
+    ),
+  );
   const total = Math.round(40_000 * scale);
   const bareTput = await throughput(total, 64, () => bare.run({ close: tiny.close.slice() }));
   const engTput = await throughput(total, 64, () => pooled.compute(copyColumns(tiny), tinyItem));
@@ -85,14 +99,30 @@ async function main(): Promise<void> {
   console.log('| path | awaited p50 µs | awaited p99 µs | tasks/s (64 in flight) | vs bare Piscina tasks/s |');
   console.log('|---|---:|---:|---:|---:|');
   console.log(`| bare Piscina no-op (baseline) | ${us(bareLat.p50)} | ${us(bareLat.p99)} | ${bareTput.toFixed(0)} | 1.00× |`);
-  console.log(`| engine.compute (worker) | ${us(engLat.p50)} | ${us(engLat.p99)} | ${engTput.toFixed(0)} | ${(engTput / bareTput).toFixed(2)}× |`);
+  console.log(
+    `| engine.compute (worker) | ${us(engLat.p50)} | ${us(engLat.p99)} | ${engTput.toFixed(0)} | ${(engTput / bareTput).toFixed(2)}× |`,
+  );
 
   // 2. RSI(14) over 5,000 candles
   const c5k = randomCandles(5_000);
   const rsi: ComputeItem = { indicator: 'rsi', params: { period: 14 } };
   const reps = Math.round(2_000 * scale);
-  const rsiPool = summary(await latency(reps, 200, () => copyColumns(c5k), (c: ReturnType<typeof copyColumns>) => pooled.compute(c, rsi)));
-  const rsiInline = summary(await latency(reps, 200, () => copyColumns(c5k), (c: ReturnType<typeof copyColumns>) => inline.compute(c, rsi)));
+  const rsiPool = summary(
+    await latency(
+      reps,
+      200,
+      () => copyColumns(c5k),
+      (c: ReturnType<typeof copyColumns>) => pooled.compute(c, rsi),
+    ),
+  );
+  const rsiInline = summary(
+    await latency(
+      reps,
+      200,
+      () => copyColumns(c5k),
+      (c: ReturnType<typeof copyColumns>) => inline.compute(c, rsi),
+    ),
+  );
   console.log('\n## RSI(14) over 5,000 candles, awaited one at a time\n');
   console.log('| path | p50 ms | p99 ms | p50 vs inline |');
   console.log('|---|---:|---:|---:|');
@@ -150,7 +180,9 @@ async function main(): Promise<void> {
   );
 
   const s = pooled.stats();
-  console.log(`\nengine stats: completed ${s.completed}, runTime p50 ${fmt(s.runTimeMs.p50)} ms, p99 ${fmt(s.runTimeMs.p99)} ms, utilization ${s.utilization.toFixed(2)}`);
+  console.log(
+    `\nengine stats: completed ${s.completed}, runTime p50 ${fmt(s.runTimeMs.p50)} ms, p99 ${fmt(s.runTimeMs.p99)} ms, utilization ${s.utilization.toFixed(2)}`,
+  );
   await Promise.all([pooled.close(), inline.close(), bare.close()]);
 }
 

@@ -51,8 +51,7 @@ export function resolveOptions(options: EngineOptions = {}, env: NodeJS.ProcessE
     threads,
     maxQueue: options.maxQueue ?? fromEnv(env, 'WICK_ENGINE_MAX_QUEUE') ?? threads * 64,
     taskTimeoutMs: options.taskTimeoutMs ?? fromEnv(env, 'WICK_ENGINE_TASK_TIMEOUT_MS') ?? 5_000,
-    inlineMaxCandles:
-      options.inlineMaxCandles ?? fromEnv(env, 'WICK_ENGINE_INLINE_MAX_CANDLES') ?? DEFAULT_INLINE_MAX_CANDLES,
+    inlineMaxCandles: options.inlineMaxCandles ?? fromEnv(env, 'WICK_ENGINE_INLINE_MAX_CANDLES') ?? DEFAULT_INLINE_MAX_CANDLES,
   };
   const parsed = optionsSchema.safeParse(candidate);
   if (!parsed.success) {

@@ -17,6 +17,4 @@ export interface ItemErrorInfo {
   message: string;
 }
 
-export type BatchItemResult =
-  | { ok: true; outputs: Outputs; computeMs: number }
-  | { ok: false; error: ItemErrorInfo };
+export type BatchItemResult = { ok: true; outputs: Outputs; computeMs: number } | { ok: false; error: ItemErrorInfo };

@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeIndicator } from '@wick/indicators';
-import {
-  EngineAbortedError,
-  EngineClosedError,
-  EngineOverloadedError,
-  EngineTaskError,
-  EngineTimeoutError,
-} from '../src/index.ts';
+import { EngineAbortedError, EngineClosedError, EngineOverloadedError, EngineTaskError, EngineTimeoutError } from '../src/index.ts';
 import type { Engine, EngineOptions } from '../src/index.ts';
 import { createEngineWithWorker } from '../src/engine.ts';
 import { randomCandles } from './fixtures/candles.ts';

@@ -129,8 +129,27 @@ function buildHarness(): string {
 
 /** Functions the harness times (its table), by Wick name. */
 const C_FUNCTIONS = new Set([
-  'sma', 'ema', 'wma', 'dema', 'tema', 'macd', 'rsi', 'bbands', 'atr', 'natr', 'trange',
-  'stoch', 'stochrsi', 'adx', 'cci', 'willr', 'mfi', 'obv', 'roc', 'mom', 'psar',
+  'sma',
+  'ema',
+  'wma',
+  'dema',
+  'tema',
+  'macd',
+  'rsi',
+  'bbands',
+  'atr',
+  'natr',
+  'trange',
+  'stoch',
+  'stochrsi',
+  'adx',
+  'cci',
+  'willr',
+  'mfi',
+  'obv',
+  'roc',
+  'mom',
+  'psar',
 ]);
 
 function writeColumns(s: Series): string {
@@ -168,7 +187,10 @@ function tl(s: Series, name: string, inputs: Record<string, number[]>, opts: Rec
 }
 function tu(name: string, inputs: number[][], opts: number[]): Run {
   const ind = tulind.indicators[name];
-  if (!ind) return () => { throw new Error(`tulind has no ${name}`); };
+  if (!ind)
+    return () => {
+      throw new Error(`tulind has no ${name}`);
+    };
   return () => {
     let out: number[][] | undefined;
     ind.indicator(inputs, opts, (err, res) => {
@@ -181,7 +203,10 @@ function tu(name: string, inputs: number[][], opts: number[]): Run {
 }
 function tic(name: string, input: Record<string, unknown>): Run {
   const ind = ti[name];
-  if (!ind) return () => { throw new Error(`technicalindicators has no ${name}`); };
+  if (!ind)
+    return () => {
+      throw new Error(`technicalindicators has no ${name}`);
+    };
   return () => ind.calculate(input);
 }
 function tsr<I>(make: () => { updates(inputs: readonly I[], replace?: boolean): unknown[] }, inputs: I[]): Run {
@@ -279,12 +304,17 @@ function peersFor(name: string, s: Series): Partial<Record<Peer, Run>> {
       };
     case 'stochrsi':
       return {
-        'talib addon': tl(s, 'STOCHRSI', { inReal: close }, {
-          optInTimePeriod: 14,
-          optInFastK_Period: 14,
-          optInFastD_Period: 3,
-          optInFastD_MAType: 0,
-        }),
+        'talib addon': tl(
+          s,
+          'STOCHRSI',
+          { inReal: close },
+          {
+            optInTimePeriod: 14,
+            optInFastK_Period: 14,
+            optInFastD_Period: 3,
+            optInFastD_MAType: 0,
+          },
+        ),
         tulind: tu('stochrsi', [close], [14]),
         technicalindicators: tic('StochasticRSI', { values: close, rsiPeriod: 14, stochasticPeriod: 14, kPeriod: 3, dPeriod: 3 }),
         'trading-signals': tsr(() => new TS.StochasticRSI(14), close),
@@ -510,9 +540,11 @@ function main(): void {
   // 5k first: it also warms every JS function's JIT before the 1 M pass.
   const small = runSize(5_000, harness);
   const large = runSize(1_000_000, harness);
-  console.log(`# Wick kernels vs TA-Lib C and JS-callable peers (${quick ? 'quick' : 'full'} run, node ${process.version}, ${cpuClock ? 'CPU time' : 'wall time'})`);
   console.log(
-    '\nWick = the registry kernel (getIndicator(name).compute) on Float64Array columns; TA-Lib C = the C function alone (gcc -O2, preallocated outputs, the baseline of the target); C + alloc = the same with calloc-ed outputs per call (a fresh 8 MB array costs ~5 ms of page faults at 1 M, which every kernel returning new Float64Arrays pays); peers get plain arrays / candle objects prepared outside the timing. Default params of Wick\'s registry everywhere.',
+    `# Wick kernels vs TA-Lib C and JS-callable peers (${quick ? 'quick' : 'full'} run, node ${process.version}, ${cpuClock ? 'CPU time' : 'wall time'})`,
+  );
+  console.log(
+    "\nWick = the registry kernel (getIndicator(name).compute) on Float64Array columns; TA-Lib C = the C function alone (gcc -O2, preallocated outputs, the baseline of the target); C + alloc = the same with calloc-ed outputs per call (a fresh 8 MB array costs ~5 ms of page faults at 1 M, which every kernel returning new Float64Arrays pays); peers get plain arrays / candle objects prepared outside the timing. Default params of Wick's registry everywhere.",
   );
   printTable(1_000_000, large);
   printTable(5_000, small);

@@ -34,10 +34,7 @@ export class NotEnoughDataError extends IndicatorError {
   readonly needed: number;
   readonly got: number;
   constructor(indicator: string, params: string, needed: number, got: number) {
-    super(
-      'NOT_ENOUGH_DATA',
-      `${indicator}(${params}) needs at least ${needed} candles (lookback ${needed - 1}) for one value, got ${got}`,
-    );
+    super('NOT_ENOUGH_DATA', `${indicator}(${params}) needs at least ${needed} candles (lookback ${needed - 1}) for one value, got ${got}`);
     this.needed = needed;
     this.got = got;
   }

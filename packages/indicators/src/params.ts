@@ -16,7 +16,12 @@ export function parseWith<S extends z.ZodType>(indicator: string, schema: S, raw
 export function parseState<S extends z.ZodType>(kind: string, schema: S, raw: unknown): z.output<S> {
   const r = schema.safeParse(raw);
   if (!r.success) {
-    throw new InvalidStateError(kind, issuesOf(r.error).map((i) => `${i.path}: ${i.message}`).join('; '));
+    throw new InvalidStateError(
+      kind,
+      issuesOf(r.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; '),
+    );
   }
   return r.data;
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 // JSON has no NaN/Infinity: non-finite numbers travel as null and come back as NaN.
-export const jsonNumber = z.number().nullable().transform((v) => (v === null ? NaN : v));
+export const jsonNumber = z
+  .number()
+  .nullable()
+  .transform((v) => (v === null ? NaN : v));
 
 export function toJsonNumber(v: number): number | null {
   return Number.isFinite(v) ? v : null;

@@ -45,7 +45,14 @@ function boundsOf(field: z.ZodType): { min: number; max: number; int: boolean } 
  * Where the reference entry has an arbiter, a disagreement beyond 1e-9 is settled by an exact value;
  * each settled one is printed so the disagreement (and who is right) is on record.
  */
-function arbitration(def: IndicatorDefinition, c: Columns, p: Record<string, unknown>, output: string, against: string, offset = 0): CompareOptions {
+function arbitration(
+  def: IndicatorDefinition,
+  c: Columns,
+  p: Record<string, unknown>,
+  output: string,
+  against: string,
+  offset = 0,
+): CompareOptions {
   const arbiter = references[def.name]?.arbiter;
   const floor = references[def.name]?.floor;
   if (!arbiter) return floor === undefined ? {} : { floor };
@@ -100,7 +107,8 @@ for (const def of indicators.values()) {
           const f = firstFinite(s);
           slowest = Math.max(slowest, f);
           for (let i = f; i < s.length; i++) {
-            if (!Number.isFinite(s[i]!)) expect.fail(`${label(def, p, 'random walk', name)}: non-finite ${s[i]} at ${i} after warm-up ${f}`);
+            if (!Number.isFinite(s[i]!))
+              expect.fail(`${label(def, p, 'random walk', name)}: non-finite ${s[i]} at ${i} after warm-up ${f}`);
           }
         }
         expect(slowest, `${def.name}(${JSON.stringify(p)}) warm-up`).toBe(def.lookback(p));
@@ -227,22 +235,27 @@ for (const def of indicators.values()) {
       const stream = ref.stream;
       it('streaming equals batch bit for bit, including across JSON round trips of the state', () => {
         fc.assert(
-          fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(...paramSets(def)), fc.integer({ min: 1, max: 400 }), (seed, p, n) => {
-            const c = randomWalk(n, seed);
-            const batch = run(def, c, p);
-            let s = stream.create(p);
-            const lb = def.lookback(p);
-            const cuts = new Set([1, 2, lb, lb + 1, Math.floor(n / 2)]);
-            for (let i = 0; i < n; i++) {
-              if (cuts.has(i)) s = stream.restore(JSON.parse(JSON.stringify(s.json())));
-              const v = s.next({ high: c.high[i]!, low: c.low[i]!, close: c.close[i]! });
-              for (const o of def.outputs) {
-                if (!Object.is(v[o], batch[o]![i])) {
-                  throw new Error(`${def.name}(${JSON.stringify(p)}) ${o}[${i}] stream ${v[o]} != batch ${batch[o]![i]}`);
+          fc.property(
+            fc.integer({ min: 1, max: 1_000_000 }),
+            fc.constantFrom(...paramSets(def)),
+            fc.integer({ min: 1, max: 400 }),
+            (seed, p, n) => {
+              const c = randomWalk(n, seed);
+              const batch = run(def, c, p);
+              let s = stream.create(p);
+              const lb = def.lookback(p);
+              const cuts = new Set([1, 2, lb, lb + 1, Math.floor(n / 2)]);
+              for (let i = 0; i < n; i++) {
+                if (cuts.has(i)) s = stream.restore(JSON.parse(JSON.stringify(s.json())));
+                const v = s.next({ high: c.high[i]!, low: c.low[i]!, close: c.close[i]! });
+                for (const o of def.outputs) {
+                  if (!Object.is(v[o], batch[o]![i])) {
+                    throw new Error(`${def.name}(${JSON.stringify(p)}) ${o}[${i}] stream ${v[o]} != batch ${batch[o]![i]}`);
+                  }
                 }
               }
-            }
-          }),
+            },
+          ),
           { numRuns: 40 },
         );
       });
@@ -258,7 +271,11 @@ for (const def of indicators.values()) {
           (seed, n, p, factor) => {
             const c = randomWalk(n, seed);
             const base = run(def, c, p);
-            const scaled = run(def, mapColumns(c, (v) => v * factor, PRICES), p);
+            const scaled = run(
+              def,
+              mapColumns(c, (v) => v * factor, PRICES),
+              p,
+            );
             for (const o of def.outputs) {
               expect(base[o]!.length).toBe(n);
               const move: Move = references[def.name]!.scale[o]!;
@@ -286,14 +303,21 @@ for (const def of indicators.values()) {
           (seed, n, p, shift) => {
             const c = randomWalk(n, seed, 1_000);
             const base = run(def, c, p);
-            const moved = run(def, mapColumns(c, (v) => v + shift, PRICES), p);
+            const moved = run(
+              def,
+              mapColumns(c, (v) => v + shift, PRICES),
+              p,
+            );
             for (const o of def.outputs) {
               const move: Move = references[def.name]!.shift[o]!;
               if (move === 'none') continue;
               const want = move === 'follow' ? base[o]!.map((v) => v + shift) : base[o]!;
               // Shifting is not exact in binary floating point: differences of prices lose a few ulps,
               // so unitless outputs are compared on their natural scale (≥ 1) and prices relatively.
-              expectSeriesClose(moved[o]!, want, `${def.name} ${o} shifted by ${shift}`, { rel: 1e-7, floor: move === 'follow' ? 1e-3 : 1 });
+              expectSeriesClose(moved[o]!, want, `${def.name} ${o} shifted by ${shift}`, {
+                rel: 1e-7,
+                floor: move === 'follow' ? 1e-3 : 1,
+              });
             }
           },
         ),

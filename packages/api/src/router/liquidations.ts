@@ -14,7 +14,8 @@ const filterFields = {
   minUsd: minUsd.optional(),
 };
 
-const fromBeforeTo = (f: { from?: number | undefined; to?: number | undefined }) => f.from === undefined || f.to === undefined || f.from <= f.to;
+const fromBeforeTo = (f: { from?: number | undefined; to?: number | undefined }) =>
+  f.from === undefined || f.to === undefined || f.from <= f.to;
 const fromBeforeToIssue = { message: 'from must not be after to', path: ['from'] };
 
 /** The filters every liquidation read shares (list, export, HTTP export). */
@@ -40,9 +41,7 @@ export const summaryInput = z
 export const liquidationsRouter = router({
   list: publicProcedure.input(listInput).query(({ ctx, input }) => ctx.services.liquidations.list(input)),
 
-  summary: publicProcedure
-    .input(summaryInput)
-    .query(({ ctx, input }) => ctx.services.liquidations.summary(input, ctx.cacheOutcomes)),
+  summary: publicProcedure.input(summaryInput).query(({ ctx, input }) => ctx.services.liquidations.summary(input, ctx.cacheOutcomes)),
 
   /** Streamed over httpBatchStreamLink: chunks of up to 1,000 rows, newest first. */
   export: publicProcedure.input(liquidationFilter).query(async function* ({ ctx, input, signal }) {

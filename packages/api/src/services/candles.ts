@@ -73,16 +73,18 @@ function concatColumns(a: CandleColumns, b: CandleColumns): CandleColumns {
  * reach the present, only bounds how long a write made behind Wick's back can go unseen.
  */
 export class CandleService {
-  constructor(
-    private readonly deps: { database: Database; cache: WickCache; symbols: SymbolService; metrics: ApiMetrics },
-  ) {}
+  constructor(private readonly deps: { database: Database; cache: WickCache; symbols: SymbolService; metrics: ApiMetrics }) {}
 
   /** The window plus `warmup` candles of history before it, as one cached entry. */
   async load(series: Series, w: Window, warmup: number, outcomes?: CacheOutcomes): Promise<CandleLoad> {
     await this.deps.symbols.assertKnown(series.symbol);
     const key = { kind: 'candles' as const, series, window: `${windowId(w)}:w${warmup}` };
     const ttlSeconds = this.deps.cache.ttlFor(series.interval, { toMs: w.to ?? Date.now() });
-    const cached = await this.deps.cache.getOrLoad(key, () => this.fromDb(series, w, warmup), { codec: candleCodec, ttlSeconds, staleSeconds: STALE_SECONDS });
+    const cached = await this.deps.cache.getOrLoad(key, () => this.fromDb(series, w, warmup), {
+      codec: candleCodec,
+      ttlSeconds,
+      staleSeconds: STALE_SECONDS,
+    });
     if (outcomes) outcomes[cached.status] += 1;
     const n = cached.value.time.length;
     const skip = w.from === undefined ? Math.max(0, n - w.limit) : countBefore(cached.value.time, w.from);

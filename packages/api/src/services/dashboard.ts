@@ -40,7 +40,6 @@ export interface Snapshot {
   errors: SectionError[];
 }
 
-
 /**
  * One call for a dashboard page: candles, indicators (one batch: shared candle loads, one budget)
  * and the liquidation summary of the visible range, in parallel. A failing section becomes an

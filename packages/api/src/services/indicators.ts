@@ -21,9 +21,7 @@ export interface IndicatorResult {
   computeMs: number;
 }
 
-export type BatchItem =
-  | ({ ok: true } & IndicatorResult)
-  | { ok: false; error: { code: string; message: string } };
+export type BatchItem = ({ ok: true } & IndicatorResult) | { ok: false; error: { code: string; message: string } };
 
 interface StoredResult {
   time: Float64Array;
@@ -156,14 +154,19 @@ export class IndicatorService {
     return {
       name: `${p.series.symbol}:${p.series.interval}:${p.indicator}:${p.canonical}:${windowId(p.window)}`,
       key: resultKey(p),
-      load: () => this.computeStored(p, (warmup) => this.deps.candles.load(p.series, p.window, warmup), AbortSignal.timeout(this.deps.budgetMs)),
+      load: () =>
+        this.computeStored(p, (warmup) => this.deps.candles.load(p.series, p.window, warmup), AbortSignal.timeout(this.deps.budgetMs)),
       codec: resultCodec,
       ttlSeconds: this.deps.cache.ttlFor(p.series.interval, { toMs: p.window.to ?? Date.now() }),
     };
   }
 
   /** Candles (cache, then DB) → engine; the window's values only, warm-up cut off. */
-  private async computeStored(p: Prepared, loadCandles: (warmup: number) => Promise<CandleLoad>, signal: AbortSignal): Promise<StoredResult> {
+  private async computeStored(
+    p: Prepared,
+    loadCandles: (warmup: number) => Promise<CandleLoad>,
+    signal: AbortSignal,
+  ): Promise<StoredResult> {
     const candles = await loadCandles(p.warmup);
     const extra = Math.min(p.warmup, candles.skip);
     const input = engineInput(candles.columns, p.indicator, candles.skip, extra);

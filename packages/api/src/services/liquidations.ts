@@ -151,7 +151,10 @@ export class LiquidationService {
    * Every matching row as tuples in LIQUIDATION_COLUMNS order, in batches, from one streamed
    * query. Stopping early (break, return, abort) kills the query and frees its connection.
    */
-  streamTuples(filter: LiquidationFilter, opts: { signal?: AbortSignal; batchSize?: number } = {}): AsyncGenerator<LiquidationTuple[], void, undefined> {
+  streamTuples(
+    filter: LiquidationFilter,
+    opts: { signal?: AbortSignal; batchSize?: number } = {},
+  ): AsyncGenerator<LiquidationTuple[], void, undefined> {
     return streamLiquidationsRaw(this.deps.database, normalizeFilter(filter), opts);
   }
 

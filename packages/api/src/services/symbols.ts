@@ -13,11 +13,10 @@ export class SymbolService {
   constructor(private readonly deps: { database: Database; cache: WickCache }) {}
 
   list(): Promise<Cached<SymbolRow[]>> {
-    return this.deps.cache.getOrLoad(
-      { kind: 'global', namespace: 'symbols', id: 'all' },
-      () => listSymbols(this.deps.database),
-      { codec: this.codec, ttlSeconds: SYMBOLS_TTL_SECONDS },
-    );
+    return this.deps.cache.getOrLoad({ kind: 'global', namespace: 'symbols', id: 'all' }, () => listSymbols(this.deps.database), {
+      codec: this.codec,
+      ttlSeconds: SYMBOLS_TTL_SECONDS,
+    });
   }
 
   /** Throws NOT_FOUND for a symbol Wick has no data for; costs no round trip on the hot path. */

@@ -6,8 +6,7 @@ import { migrate } from '../migrate.ts';
 import { cliArgs } from './args.ts';
 import { progressPrinter } from './progress.ts';
 
-const USAGE =
-  'usage: pnpm db:import -- --kind klines|liquidations --symbol BTCUSDT [--interval 1m] file.csv [more.csv …]';
+const USAGE = 'usage: pnpm db:import -- --kind klines|liquidations --symbol BTCUSDT [--interval 1m] file.csv [more.csv …]';
 
 const { values, positionals } = cliArgs({
   kind: { type: 'string' },
@@ -39,7 +38,9 @@ try {
   }
 } catch (err) {
   progress.stop();
-  console.error(err instanceof ImportError ? `import stopped, nothing of this file written: ${err.message}` : err instanceof Error ? err.message : err);
+  console.error(
+    err instanceof ImportError ? `import stopped, nothing of this file written: ${err.message}` : err instanceof Error ? err.message : err,
+  );
   process.exitCode = 1;
 } finally {
   await database.close();

@@ -84,8 +84,7 @@ export async function importCsv(database: Database, opts: ImportOptions): Promis
   let done = 0;
   opts.onProgress?.({ table, done, total });
   const write = async (batch: (string | number)[][]) => {
-    const values =
-      opts.kind === 'klines' ? batch.map((r) => [symbolId, interval, ...r]) : batch.map((r) => [symbolId, ...r]);
+    const values = opts.kind === 'klines' ? batch.map((r) => [symbolId, interval, ...r]) : batch.map((r) => [symbolId, ...r]);
     const header = await inTransaction(database, async (conn) => {
       const [h] = await conn.query<ResultSetHeader>(opts.kind === 'klines' ? KLINE_SQL : LIQUIDATION_SQL, [values]);
       return h;

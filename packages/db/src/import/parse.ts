@@ -80,7 +80,8 @@ export function parseLiquidation(fields: string[]): LiquidationCsvRow {
   const side = fields[1];
   if (side !== 'BUY' && side !== 'SELL') throw new RowError(`side must be BUY or SELL, got ${JSON.stringify(side)}`);
   const word = (name: string, raw: string | undefined, max: number) => {
-    if (raw === undefined || !WORD.test(raw) || raw.length > max) throw new RowError(`${name} is not a word of at most ${max} letters: ${JSON.stringify(raw)}`);
+    if (raw === undefined || !WORD.test(raw) || raw.length > max)
+      throw new RowError(`${name} is not a word of at most ${max} letters: ${JSON.stringify(raw)}`);
     return raw;
   };
   return [

@@ -1,4 +1,4 @@
-import { Prng } from './prng.ts';
+import { type Prng } from './prng.ts';
 import type { MarketSpec } from './markets.ts';
 
 /**

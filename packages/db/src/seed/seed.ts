@@ -54,18 +54,7 @@ export const seedOptionsSchema = z.object({
   method: z.enum(['auto', 'load-data', 'insert']).default('auto'),
 });
 
-const CANDLE_COLUMNS = [
-  'symbol_id',
-  'interval',
-  'open_time',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'quote_volume',
-  'trades',
-] as const;
+const CANDLE_COLUMNS = ['symbol_id', 'interval', 'open_time', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades'] as const;
 
 const PER_MINUTES: Record<Interval, number> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '4h': 240, '1d': 1440 };
 
@@ -117,9 +106,10 @@ export async function seed(
     specs.map((s) => ({ name: s.name, base: s.base, quote: s.quote })),
   );
 
-  const candleCounts = Object.fromEntries(
-    INTERVALS.map((iv) => [iv, specs.length * Math.ceil(minutes / PER_MINUTES[iv])]),
-  ) as Record<Interval, number>;
+  const candleCounts = Object.fromEntries(INTERVALS.map((iv) => [iv, specs.length * Math.ceil(minutes / PER_MINUTES[iv])])) as Record<
+    Interval,
+    number
+  >;
   const candleTotal = Object.values(candleCounts).reduce((a, b) => a + b, 0);
 
   function* candleRows(): Generator<(string | number)[]> {
@@ -214,7 +204,7 @@ export async function dataChecksum(database: Database): Promise<string> {
   const [candles] = await database.pool.query({
     sql:
       "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS(',', s.name, c.`interval`, c.open_time, c.open, c.high, c.low, c.close," +
-      ' c.volume, c.quote_volume, c.trades))), 0), BIT_XOR(CRC32(CONCAT_WS(\',\', s.name, c.`interval`, c.open_time, c.close)))' +
+      " c.volume, c.quote_volume, c.trades))), 0), BIT_XOR(CRC32(CONCAT_WS(',', s.name, c.`interval`, c.open_time, c.close)))" +
       ' FROM candles c JOIN symbols s ON s.id = c.symbol_id',
     rowsAsArray: true,
   });

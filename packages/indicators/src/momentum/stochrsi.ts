@@ -15,12 +15,7 @@ export const stochrsiParams = z.strictObject({
  * smoothing — TradingView's variant smooths %K, TA-Lib's does not). Both outputs start at
  * rsiPeriod + kPeriod−1 + dPeriod−1.
  */
-export function stochrsi(
-  src: Float64Array,
-  rsiPeriod: number,
-  kPeriod: number,
-  dPeriod: number,
-): { k: Float64Array; d: Float64Array } {
+export function stochrsi(src: Float64Array, rsiPeriod: number, kPeriod: number, dPeriod: number): { k: Float64Array; d: Float64Array } {
   const n = src.length;
   const lb = rsiPeriod + (kPeriod - 1) + (dPeriod - 1);
   const r = new Float64Array(n);

@@ -16,14 +16,7 @@ export function emaK(period: number): number {
  * `period` values (TA-Lib's default, "classic" seed) and stepped as ((x - prev) * k) + prev,
  * TA-Lib's exact arithmetic.
  */
-export function emaInto(
-  src: Float64Array,
-  start: number,
-  end: number,
-  period: number,
-  k: number,
-  out: Float64Array,
-): void {
+export function emaInto(src: Float64Array, start: number, end: number, period: number, k: number, out: Float64Array): void {
   const first = start + period - 1;
   if (first >= end) return;
   let total = 0;

@@ -10,13 +10,7 @@ export const rmaParams = z.strictObject({ period: z.number().int().min(1).max(10
  * on the loop-carried chain).
  * Cross-checked against trading-signals' WSMA and against TA-Lib's ATR (an RMA of true range).
  */
-export function rmaInto(
-  src: Float64Array,
-  start: number,
-  end: number,
-  period: number,
-  out: Float64Array,
-): void {
+export function rmaInto(src: Float64Array, start: number, end: number, period: number, out: Float64Array): void {
   const first = start + period - 1;
   if (first >= end) return;
   let total = 0;

@@ -12,13 +12,7 @@ export type SmaParams = z.output<typeof smaParams>;
  * Running sum exactly as TA-Lib's INT_SMA (add newest, take the total, then drop the oldest), so
  * values match TA-Lib bit for bit; the drift of a running sum over 1 M points stays ~1e-12 relative.
  */
-export function smaInto(
-  src: Float64Array,
-  start: number,
-  end: number,
-  period: number,
-  out: Float64Array,
-): void {
+export function smaInto(src: Float64Array, start: number, end: number, period: number, out: Float64Array): void {
   if (period === 1) {
     // As TA-Lib's MA(1): a copy, so a NaN does not stay in a running sum.
     for (let i = start; i < end; i++) out[i] = src[i]!;

@@ -12,13 +12,7 @@ export const mfiParams = z.strictObject({ period: z.number().int().min(2).max(10
  * 0. Wick counts the bars with a flow on each side instead, zeroes a side's sum (residue and all)
  * when its count drops to 0, and returns 0 only when the window has no flow at all.
  */
-export function mfi(
-  high: Float64Array,
-  low: Float64Array,
-  close: Float64Array,
-  volume: Float64Array,
-  period: number,
-): Float64Array {
+export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number): Float64Array {
   const n = close.length;
   const out = outputArray(n, period);
   if (period >= n) return out;

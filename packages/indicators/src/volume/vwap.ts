@@ -11,13 +11,7 @@ const DAY_MS = 86_400_000;
  * cumulated volume is 0 (no trades yet), the value is that candle's typical price. No warm-up.
  * Cross-checked against technicalindicators' VWAP (cumulative, no anchor) within one day.
  */
-export function vwap(
-  high: Float64Array,
-  low: Float64Array,
-  close: Float64Array,
-  volume: Float64Array,
-  time: Float64Array,
-): Float64Array {
+export function vwap(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, time: Float64Array): Float64Array {
   const n = close.length;
   const out = new Float64Array(n);
   let day = NaN;

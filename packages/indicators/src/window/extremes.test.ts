@@ -11,7 +11,8 @@ describe('rollingExtremes', () => {
         fc.integer({ min: 0, max: 10 }),
         fc.constantFrom('random', 'up', 'down', 'flat'),
         (raw, period, start, shape) => {
-          const xs = shape === 'random' ? raw : shape === 'flat' ? raw.map(() => 3) : [...raw].sort((a, b) => (shape === 'up' ? a - b : b - a));
+          const xs =
+            shape === 'random' ? raw : shape === 'flat' ? raw.map(() => 3) : [...raw].sort((a, b) => (shape === 'up' ? a - b : b - a));
           const high = Float64Array.from(xs);
           const low = Float64Array.from(xs, (x) => x - 1);
           const n = xs.length;

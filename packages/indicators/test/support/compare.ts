@@ -22,12 +22,7 @@ export interface CompareOptions {
   arbitrated?: { index: number; ours: number; reference: number; exact: number }[];
 }
 
-export function expectSeriesClose(
-  actual: Float64Array,
-  expected: Float64Array,
-  label: string,
-  opts: CompareOptions = {},
-): void {
+export function expectSeriesClose(actual: Float64Array, expected: Float64Array, label: string, opts: CompareOptions = {}): void {
   const rel = opts.rel ?? 1e-9;
   const floor = opts.floor ?? 1e-12;
   const from = opts.from ?? 0;

@@ -53,11 +53,7 @@ function hlcTa(name: string) {
 }
 
 /** Run a candle-by-candle peer over the series, NaN where it has no value yet. */
-function runPeer<R>(
-  c: Columns,
-  update: (i: number) => R | null | undefined,
-  pick: Record<string, (r: R) => number>,
-): Series {
+function runPeer<R>(c: Columns, update: (i: number) => R | null | undefined, pick: Record<string, (r: R) => number>): Series {
   const n = c.close.length;
   const out: Series = {};
   for (const k of Object.keys(pick)) out[k] = new Float64Array(n).fill(NaN);
@@ -69,7 +65,13 @@ function runPeer<R>(
   return out;
 }
 
-const candle = (c: Columns, i: number) => ({ open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! });
+const candle = (c: Columns, i: number) => ({
+  open: c.open[i]!,
+  high: c.high[i]!,
+  low: c.low[i]!,
+  close: c.close[i]!,
+  volume: c.volume[i]!,
+});
 
 function streamOf<S extends { toJSON(): unknown }>(
   make: (p: P) => S,
@@ -120,9 +122,16 @@ export const references: Record<string, Reference> = {
     ...ma,
   },
   macd: {
-    params: [{ fast: 5, slow: 35, signal: 5 }, { fast: 2, slow: 3, signal: 2 }],
+    params: [
+      { fast: 5, slow: 35, signal: 5 },
+      { fast: 2, slow: 3, signal: 2 },
+    ],
     talib: (c, p) => {
-      const r = taLib('MACD', { inReal: c.close }, { optInFastPeriod: num(p, 'fast'), optInSlowPeriod: num(p, 'slow'), optInSignalPeriod: num(p, 'signal') });
+      const r = taLib(
+        'MACD',
+        { inReal: c.close },
+        { optInFastPeriod: num(p, 'fast'), optInSlowPeriod: num(p, 'slow'), optInSignalPeriod: num(p, 'signal') },
+      );
       return { macd: r.outMACD, signal: r.outMACDSignal, histogram: r.outMACDHist };
     },
     stream: streamOf(
@@ -169,10 +178,18 @@ export const references: Record<string, Reference> = {
       };
       return values[output]!;
     },
-    params: [{ period: 2, stdDev: 1 }, { period: 50, stdDev: 2.5 }, { period: 20, stdDev: 0 }],
+    params: [
+      { period: 2, stdDev: 1 },
+      { period: 50, stdDev: 2.5 },
+      { period: 20, stdDev: 0 },
+    ],
     talib: (c, p) => {
       const d = num(p, 'stdDev');
-      const r = taLib('BBANDS', { inReal: c.close }, { optInTimePeriod: num(p, 'period'), optInNbDevUp: d, optInNbDevDn: d, optInMAType: 0 });
+      const r = taLib(
+        'BBANDS',
+        { inReal: c.close },
+        { optInTimePeriod: num(p, 'period'), optInNbDevUp: d, optInNbDevDn: d, optInMAType: 0 },
+      );
       return { middle: r.outRealMiddleBand, upper: r.outRealUpperBand, lower: r.outRealLowerBand };
     },
     peer: {
@@ -220,15 +237,23 @@ export const references: Record<string, Reference> = {
   },
   stoch: {
     floor: 1,
-    params: [{ kPeriod: 5, kSmoothing: 1, dPeriod: 1 }, { kPeriod: 1, kSmoothing: 2, dPeriod: 4 }, { kPeriod: 30, kSmoothing: 5, dPeriod: 5 }],
+    params: [
+      { kPeriod: 5, kSmoothing: 1, dPeriod: 1 },
+      { kPeriod: 1, kSmoothing: 2, dPeriod: 4 },
+      { kPeriod: 30, kSmoothing: 5, dPeriod: 5 },
+    ],
     talib: (c, p) => {
-      const r = taLib('STOCH', { high: c.high, low: c.low, close: c.close }, {
-        optInFastK_Period: num(p, 'kPeriod'),
-        optInSlowK_Period: num(p, 'kSmoothing'),
-        optInSlowK_MAType: 0,
-        optInSlowD_Period: num(p, 'dPeriod'),
-        optInSlowD_MAType: 0,
-      });
+      const r = taLib(
+        'STOCH',
+        { high: c.high, low: c.low, close: c.close },
+        {
+          optInFastK_Period: num(p, 'kPeriod'),
+          optInSlowK_Period: num(p, 'kSmoothing'),
+          optInSlowK_MAType: 0,
+          optInSlowD_Period: num(p, 'dPeriod'),
+          optInSlowD_MAType: 0,
+        },
+      );
       return { k: r.outSlowK, d: r.outSlowD };
     },
     shift: { k: 'invariant', d: 'invariant' },
@@ -236,14 +261,21 @@ export const references: Record<string, Reference> = {
   },
   stochrsi: {
     floor: 1,
-    params: [{ rsiPeriod: 5, kPeriod: 5, dPeriod: 3 }, { rsiPeriod: 2, kPeriod: 1, dPeriod: 1 }],
+    params: [
+      { rsiPeriod: 5, kPeriod: 5, dPeriod: 3 },
+      { rsiPeriod: 2, kPeriod: 1, dPeriod: 1 },
+    ],
     talib: (c, p) => {
-      const r = taLib('STOCHRSI', { inReal: c.close }, {
-        optInTimePeriod: num(p, 'rsiPeriod'),
-        optInFastK_Period: num(p, 'kPeriod'),
-        optInFastD_Period: num(p, 'dPeriod'),
-        optInFastD_MAType: 0,
-      });
+      const r = taLib(
+        'STOCHRSI',
+        { inReal: c.close },
+        {
+          optInTimePeriod: num(p, 'rsiPeriod'),
+          optInFastK_Period: num(p, 'kPeriod'),
+          optInFastD_Period: num(p, 'dPeriod'),
+          optInFastD_MAType: 0,
+        },
+      );
       return { k: r.outFastK, d: r.outFastD };
     },
     shift: { k: 'invariant', d: 'invariant' },
@@ -265,7 +297,9 @@ export const references: Record<string, Reference> = {
   mfi: {
     floor: 1,
     params: [{ period: 2 }, { period: 30 }],
-    talib: (c, p) => ({ value: taLib('MFI', { high: c.high, low: c.low, close: c.close, volume: c.volume }, { optInTimePeriod: num(p, 'period') }).outReal }),
+    talib: (c, p) => ({
+      value: taLib('MFI', { high: c.high, low: c.low, close: c.close, volume: c.volume }, { optInTimePeriod: num(p, 'period') }).outReal,
+    }),
     shift: { value: 'none' },
     scale: { value: 'invariant' },
   },
@@ -307,9 +341,17 @@ export const references: Record<string, Reference> = {
       name: 'trading-signals KeltnerChannels (after its TR[0]=high−low ATR seed has decayed)',
       from: () => 1500,
       compute: (c, p) => {
-        const k = new KeltnerChannels({ emaInterval: num(p, 'period'), atrInterval: num(p, 'atrPeriod'), multiplier: num(p, 'multiplier') });
+        const k = new KeltnerChannels({
+          emaInterval: num(p, 'period'),
+          atrInterval: num(p, 'atrPeriod'),
+          multiplier: num(p, 'multiplier'),
+        });
         type R = { middle: number; upper: number; lower: number };
-        return runPeer(c, (i) => k.update(candle(c, i), false) as R | null, { middle: (r: R) => r.middle, upper: (r: R) => r.upper, lower: (r: R) => r.lower });
+        return runPeer(c, (i) => k.update(candle(c, i), false) as R | null, {
+          middle: (r: R) => r.middle,
+          upper: (r: R) => r.upper,
+          lower: (r: R) => r.lower,
+        });
       },
     },
     shift: { middle: 'follow', upper: 'follow', lower: 'follow' },
@@ -329,16 +371,24 @@ export const references: Record<string, Reference> = {
       compute: (c, p) => {
         const d = new DonchianChannels(num(p, 'period'));
         type R = { middle: number; upper: number; lower: number };
-        return runPeer(c, (i) => d.update(candle(c, i), false) as R | null, { middle: (r: R) => r.middle, upper: (r: R) => r.upper, lower: (r: R) => r.lower });
+        return runPeer(c, (i) => d.update(candle(c, i), false) as R | null, {
+          middle: (r: R) => r.middle,
+          upper: (r: R) => r.upper,
+          lower: (r: R) => r.lower,
+        });
       },
     },
     shift: { upper: 'follow', lower: 'follow', middle: 'follow' },
     scale: { upper: 'follow', lower: 'follow', middle: 'follow' },
   },
   psar: {
-    params: [{ acceleration: 0.01, maximum: 0.1 }, { acceleration: 0.2, maximum: 0.2 }],
+    params: [
+      { acceleration: 0.01, maximum: 0.1 },
+      { acceleration: 0.2, maximum: 0.2 },
+    ],
     talib: (c, p) => ({
-      value: taLib('SAR', { high: c.high, low: c.low }, { optInAcceleration: num(p, 'acceleration'), optInMaximum: num(p, 'maximum') }).outReal,
+      value: taLib('SAR', { high: c.high, low: c.low }, { optInAcceleration: num(p, 'acceleration'), optInMaximum: num(p, 'maximum') })
+        .outReal,
     }),
     ...ma,
   },
@@ -360,12 +410,19 @@ export const references: Record<string, Reference> = {
     scale: { value: 'follow', direction: 'invariant' },
   },
   ichimoku: {
-    params: [{ tenkan: 7, kijun: 22, senkouB: 44 }, { tenkan: 20, kijun: 10, senkouB: 5 }],
+    params: [
+      { tenkan: 7, kijun: 22, senkouB: 44 },
+      { tenkan: 20, kijun: 10, senkouB: 5 },
+    ],
     peer: {
       name: 'trading-signals IchimokuCloud',
       from: () => 0,
       compute: (c, p) => {
-        const ic = new IchimokuCloud({ conversionInterval: num(p, 'tenkan'), baseInterval: num(p, 'kijun'), spanBInterval: num(p, 'senkouB') });
+        const ic = new IchimokuCloud({
+          conversionInterval: num(p, 'tenkan'),
+          baseInterval: num(p, 'kijun'),
+          spanBInterval: num(p, 'senkouB'),
+        });
         type R = { conversion: number; base: number; spanA: number; spanB: number };
         return runPeer(c, (i) => ic.update(candle(c, i), false) as R | null, {
           tenkan: (r: R) => r.conversion,

@@ -10,11 +10,7 @@ export type TaInputs = Partial<Record<'inReal' | 'high' | 'low' | 'close' | 'ope
  * Run a TA-Lib function over the whole series and lay its outputs out like ours: same length,
  * NaN before begIndex. Plain arrays go in (talib 1.1.6 returns garbage for a Float64Array).
  */
-export function taLib(
-  name: string,
-  inputs: TaInputs,
-  options: Record<string, number> = {},
-): Record<string, Float64Array> {
+export function taLib(name: string, inputs: TaInputs, options: Record<string, number> = {}): Record<string, Float64Array> {
   let n = 0;
   const spec: Record<string, unknown> = { name, startIdx: 0 };
   for (const [k, v] of Object.entries(inputs)) {
