@@ -1,4 +1,4 @@
-// The numbers Wick holds itself to (../shared/DESIGN.md), shared by the k6 thresholds, the e2e
+// The numbers Wick holds itself to (docs/architecture.md, "Numbers"), shared by the k6 thresholds, the e2e
 // benchmark report and the test that checks the thresholds encode them. Plain data, no imports.
 
 /** What the project's seeds asked for. */
