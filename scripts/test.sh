@@ -11,7 +11,7 @@ reports="$root/node_modules/.cache/wick-checks"
 rm -rf "$reports" && mkdir -p "$reports"
 find . -path ./node_modules -prune -o -path '*/.reports/vitest.json' -print | xargs -r rm -f
 # Each static check counts as one test in the summary line, so a red lint is as visible as a red test.
-for check in format:check lint lint:arch typecheck; do
+for check in format:check lint lint:arch docs:check typecheck; do
   echo "[test] $check"
   if [ "$check" = typecheck ]; then pnpm exec turbo run typecheck --output-logs=errors-only; else pnpm run -s "$check"; fi
   rc=$?
