@@ -3,7 +3,8 @@
 // generation), plus the alternatives considered for generation resolution, and codec costs.
 import { randomBytes } from 'node:crypto';
 import { Decoder, GlideClusterClient, Script } from '@valkey/valkey-glide';
-import { candleCodec, createCache, type CandleColumns } from '../src/index.ts';
+import { randomWalk } from '@wick/testkit';
+import { candleCodec, createCache } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 
 const NODES = (process.env.VALKEY_NODES ?? '127.0.0.1:7000')
@@ -16,18 +17,6 @@ const CONC_MS = Number(process.env.BENCH_CONC_MS ?? 3_000);
 // The first design: a script returning { generation, value } (what the hot path was before MGET).
 const LUA_READ = new Script(`local g = redis.call('GET', KEYS[1]) local v = redis.call('GET', KEYS[2]) return {g, v}`);
 const prefix = `wickbench-${randomBytes(3).toString('hex')}`;
-
-function makeCandles(n: number): CandleColumns {
-  const f = (g: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => g(i));
-  return {
-    time: f((i) => 1_700_000_000_000 + i * 60_000),
-    open: f((i) => 30_000 + Math.sin(i) * 100),
-    high: f((i) => 30_050 + Math.sin(i) * 100),
-    low: f((i) => 29_950 + Math.sin(i) * 100),
-    close: f((i) => 30_010 + Math.cos(i) * 100),
-    volume: f((i) => 10 + (i % 97) * 0.37),
-  };
-}
 
 function pct(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -75,7 +64,7 @@ function table(title: string, rows: Record<string, string | number>[]): void {
 const us = (ms: number) => Math.round(ms * 1000);
 
 async function main(): Promise<void> {
-  const data = makeCandles(CANDLES);
+  const data = randomWalk(CANDLES, { seed: 3, startPrice: 30_000 });
   const cache = await createCache({ nodes: NODES, prefix, requestTimeoutMs: 1000, inflightLimit: 10_000 });
   const raw = await GlideClusterClient.createClient({ addresses: NODES, requestTimeout: 1000, inflightRequestsLimit: 10_000 });
   const kb = new KeyBuilder(prefix);

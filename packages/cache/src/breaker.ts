@@ -7,7 +7,7 @@ export interface BreakerOptions {
 
 /**
  * Consecutive-failure circuit breaker. Requests only ever ask `allow()`; they never probe. A
- * background prober (see cache.ts) moves open → half-open while its probe runs, and closes the
+ * background prober (see probe.ts) moves open → half-open while its probe runs, and closes the
  * breaker on success, so a dead Valkey costs a request at most the one timeout that tripped it.
  * A fatal failure (connection refused / client gone) trips at once instead of after the threshold.
  */
@@ -54,8 +54,8 @@ export class CircuitBreaker {
     if (this._state === 'half-open') this.set('open');
   }
 
-  private set(s: BreakerState): void {
-    this._state = s;
-    this.opts.onChange?.(s);
+  private set(state: BreakerState): void {
+    this._state = state;
+    this.opts.onChange?.(state);
   }
 }

@@ -1,19 +1,10 @@
 import { endianness } from 'node:os';
+import { CANDLE_COLUMN_NAMES, type CandleColumns } from '@wick/market';
 
 /** decode returns undefined for anything it does not recognise (other version, kind, truncated): a miss. */
 export interface Codec<T> {
   encode(value: T): Buffer;
   decode(buf: Buffer): T | undefined;
-}
-
-export interface CandleColumns {
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-  [extra: string]: Float64Array;
 }
 
 /*
@@ -38,42 +29,42 @@ const KIND_SERIES = 2;
 const KIND_JSON = 3;
 const MAGIC0 = 0x57;
 const MAGIC1 = 0x43;
-const LE = endianness() === 'LE';
+const LITTLE_ENDIAN = endianness() === 'LE';
 const MAX_COLUMNS = 255;
 
-function encodeColumns(kind: number, cols: Record<string, Float64Array>): Buffer {
-  const names = Object.keys(cols);
+function encodeColumns(kind: number, columns: Record<string, Float64Array>): Buffer {
+  const names = Object.keys(columns);
   if (names.length > MAX_COLUMNS) throw new RangeError(`at most ${MAX_COLUMNS} columns`);
-  const rows = names.length ? cols[names[0]!]!.length : 0;
-  const nameBufs = names.map((n) => Buffer.from(n, 'utf8'));
-  let head = 10;
-  for (const nb of nameBufs) {
-    if (nb.length > 255) throw new RangeError('column name longer than 255 bytes');
-    head += 1 + nb.length;
+  const rows = names.length ? columns[names[0]!]!.length : 0;
+  const encodedNames = names.map((name) => Buffer.from(name, 'utf8'));
+  let headerBytes = 10;
+  for (const encoded of encodedNames) {
+    if (encoded.length > 255) throw new RangeError('column name longer than 255 bytes');
+    headerBytes += 1 + encoded.length;
   }
-  head = Math.ceil(head / 8) * 8;
-  const out = Buffer.alloc(head + names.length * rows * 8);
+  headerBytes = Math.ceil(headerBytes / 8) * 8;
+  const out = Buffer.alloc(headerBytes + names.length * rows * 8);
   out[0] = MAGIC0;
   out[1] = MAGIC1;
   out[2] = FORMAT_VERSION;
   out[3] = kind;
   out.writeUInt32LE(rows, 4);
   out.writeUInt16LE(names.length, 8);
-  let o = 10;
-  for (const nb of nameBufs) {
-    out[o++] = nb.length;
-    nb.copy(out, o);
-    o += nb.length;
+  let offset = 10;
+  for (const encoded of encodedNames) {
+    out[offset++] = encoded.length;
+    encoded.copy(out, offset);
+    offset += encoded.length;
   }
-  o = head;
-  for (const n of names) {
-    const col = cols[n]!;
-    if (col.length !== rows) throw new RangeError(`column ${n} has ${col.length} rows, expected ${rows}`);
-    if (LE) {
-      out.set(new Uint8Array(col.buffer, col.byteOffset, col.byteLength), o);
-      o += col.byteLength;
+  offset = headerBytes;
+  for (const name of names) {
+    const column = columns[name]!;
+    if (column.length !== rows) throw new RangeError(`column ${name} has ${column.length} rows, expected ${rows}`);
+    if (LITTLE_ENDIAN) {
+      out.set(new Uint8Array(column.buffer, column.byteOffset, column.byteLength), offset);
+      offset += column.byteLength;
     } else {
-      for (let i = 0; i < rows; i++, o += 8) out.writeDoubleLE(col[i]!, o);
+      for (let row = 0; row < rows; row++, offset += 8) out.writeDoubleLE(column[row]!, offset);
     }
   }
   return out;
@@ -93,55 +84,57 @@ function decodeColumns(kind: number, buf: Buffer): Record<string, Float64Array> 
   if (buf.length < 10 || buf[0] !== MAGIC0 || buf[1] !== MAGIC1) return undefined;
   if (buf[2] !== FORMAT_VERSION || buf[3] !== kind) return undefined;
   const rows = buf.readUInt32LE(4);
-  const ncols = buf.readUInt16LE(8);
+  const columnCount = buf.readUInt16LE(8);
   const names: string[] = [];
-  let o = 10;
-  for (let c = 0; c < ncols; c++) {
-    if (o >= buf.length) return undefined;
-    const len = buf[o++]!;
-    if (o + len > buf.length) return undefined;
-    names.push(buf.toString('utf8', o, o + len));
-    o += len;
+  let offset = 10;
+  for (let column = 0; column < columnCount; column++) {
+    if (offset >= buf.length) return undefined;
+    const nameLength = buf[offset++]!;
+    if (offset + nameLength > buf.length) return undefined;
+    names.push(buf.toString('utf8', offset, offset + nameLength));
+    offset += nameLength;
   }
-  const head = Math.ceil(o / 8) * 8;
-  const bytes = ncols * rows * 8;
-  if (buf.length !== head + bytes) return undefined;
+  const headerBytes = Math.ceil(offset / 8) * 8;
+  const columnBytes = columnCount * rows * 8;
+  if (buf.length !== headerBytes + columnBytes) return undefined;
   const out: Record<string, Float64Array> = {};
-  const start = buf.byteOffset + head;
-  if (LE && ownsBuffer(buf) && start % 8 === 0) {
-    names.forEach((n, c) => {
-      out[n] = new Float64Array(buf.buffer, start + c * rows * 8, rows);
+  const start = buf.byteOffset + headerBytes;
+  if (LITTLE_ENDIAN && ownsBuffer(buf) && start % 8 === 0) {
+    names.forEach((name, column) => {
+      out[name] = new Float64Array(buf.buffer, start + column * rows * 8, rows);
     });
     return out;
   }
-  const ab = new ArrayBuffer(bytes);
-  const u8 = new Uint8Array(ab);
-  if (LE) u8.set(buf.subarray(head, head + bytes));
+  const memory = new ArrayBuffer(columnBytes);
+  if (LITTLE_ENDIAN) new Uint8Array(memory).set(buf.subarray(headerBytes, headerBytes + columnBytes));
   else {
-    const dv = new DataView(ab);
-    for (let i = 0; i < bytes; i += 8) dv.setFloat64(i, buf.readDoubleLE(head + i), true);
+    const view = new DataView(memory);
+    for (let at = 0; at < columnBytes; at += 8) view.setFloat64(at, buf.readDoubleLE(headerBytes + at), true);
   }
-  names.forEach((n, c) => {
-    out[n] = new Float64Array(ab, c * rows * 8, rows);
+  names.forEach((name, column) => {
+    out[name] = new Float64Array(memory, column * rows * 8, rows);
   });
   return out;
 }
 
-const CANDLE_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
-
+/**
+ * Candle columns. Columns beyond market's six (e.g. trade counts) are stored and decoded too; the
+ * type only promises the six.
+ */
 export const candleCodec: Codec<CandleColumns> = {
-  encode: (v) => encodeColumns(KIND_CANDLES, v),
+  // The object itself, not a copy of the six: extra columns ride along.
+  encode: (candles) => encodeColumns(KIND_CANDLES, candles as unknown as Record<string, Float64Array>),
   decode(buf) {
-    const cols = decodeColumns(KIND_CANDLES, buf);
-    if (!cols) return undefined;
-    for (const c of CANDLE_COLUMNS) if (!cols[c]) return undefined;
-    return cols as CandleColumns;
+    const columns = decodeColumns(KIND_CANDLES, buf);
+    if (!columns) return undefined;
+    for (const name of CANDLE_COLUMN_NAMES) if (!columns[name]) return undefined;
+    return columns as unknown as CandleColumns;
   },
 };
 
 /** Named Float64 columns of equal length, e.g. indicator outputs (NaN warm-up kept bit for bit). */
 export const seriesCodec: Codec<Record<string, Float64Array>> = {
-  encode: (v) => encodeColumns(KIND_SERIES, v),
+  encode: (series) => encodeColumns(KIND_SERIES, series),
   decode: (buf) => decodeColumns(KIND_SERIES, buf),
 };
 

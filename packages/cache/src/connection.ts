@@ -1,6 +1,7 @@
-import { ClosingError, ConnectionError, GlideClusterClient, Logger, TimeoutError } from '@valkey/valkey-glide';
+import { GlideClusterClient, Logger } from '@valkey/valkey-glide';
 import type { Logger as PinoLogger } from 'pino';
-import { CacheTimeoutError, CacheUnavailableError } from './errors.ts';
+import { withDeadline } from './deadline.ts';
+import { CacheUnavailableError } from './errors.ts';
 
 // The Rust core prints connection errors to stdout on its own; we log through pino instead.
 Logger.init('off');
@@ -28,7 +29,7 @@ export class Connection {
   private closed = false;
 
   constructor(
-    private readonly cfg: ConnectionConfig,
+    private readonly config: ConnectionConfig,
     private readonly logger: PinoLogger | undefined,
     private readonly onConnected: () => void,
   ) {}
@@ -47,10 +48,10 @@ export class Connection {
     if (this.closed) return false;
     try {
       const client = await GlideClusterClient.createClient({
-        addresses: this.cfg.nodes,
-        requestTimeout: this.cfg.requestTimeoutMs,
-        inflightRequestsLimit: this.cfg.inflightLimit,
-        advancedConfiguration: { connectionTimeout: this.cfg.connectTimeoutMs },
+        addresses: this.config.nodes,
+        requestTimeout: this.config.requestTimeoutMs,
+        inflightRequestsLimit: this.config.inflightLimit,
+        advancedConfiguration: { connectionTimeout: this.config.connectTimeoutMs },
       });
       if (this.closed) {
         client.close();
@@ -58,7 +59,7 @@ export class Connection {
       }
       this.client = client;
       this.retryDelay = RETRY_MIN_MS;
-      this.logger?.info({ nodes: this.cfg.nodes.length }, 'cache: connected to valkey cluster');
+      this.logger?.info({ nodes: this.config.nodes.length }, 'cache: connected to valkey cluster');
       this.onConnected();
       return true;
     } catch (err) {
@@ -88,19 +89,22 @@ export class Connection {
     void this.connect();
   }
 
-  /** Run one call with a hard deadline (glide has its own requestTimeout; this also covers reconnect stalls). */
-  async call<T>(fn: (client: GlideClusterClient) => Promise<T>, timeoutMs = this.cfg.requestTimeoutMs): Promise<T> {
+  /**
+   * Sends one call now. glide's requestTimeout, timed in its Rust core from the moment the core
+   * takes the request, is the verdict on Valkey. The deadline here is only the backstop for a client
+   * that never answers: twice that long by default, and blind to stalls of this process (deadline.ts).
+   */
+  call<T>(send: (client: GlideClusterClient) => Promise<T>, timeoutMs = 2 * this.config.requestTimeoutMs): Promise<T> {
     const client = this.client;
-    if (!client) throw new CacheUnavailableError('valkey not connected');
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheTimeoutError(`valkey call exceeded ${timeoutMs} ms`)), timeoutMs);
-    });
+    if (!client) return Promise.reject(new CacheUnavailableError('valkey not connected'));
+    let sent: Promise<T>;
     try {
-      return await Promise.race([fn(client), deadline]);
-    } finally {
-      clearTimeout(timer);
+      sent = send(client);
+    } catch (err) {
+      // glide throws synchronously on a closed client: report it like any failed call.
+      return Promise.reject(err);
     }
+    return withDeadline(sent, timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -110,15 +114,4 @@ export class Connection {
     this.client?.close();
     this.client = null;
   }
-}
-
-export function isTimeout(err: unknown): boolean {
-  return err instanceof TimeoutError || err instanceof CacheTimeoutError;
-}
-
-/** Errors that mean "the cluster is not there" rather than "this call was slow": open the breaker at once. */
-export function isFatal(err: unknown): boolean {
-  if (err instanceof CacheUnavailableError || err instanceof ClosingError || err instanceof ConnectionError) return true;
-  const msg = err instanceof Error ? err.message : String(err);
-  return /connection refused|failed to create initial connections|broken pipe|connection reset|all connections/i.test(msg);
 }

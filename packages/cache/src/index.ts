@@ -19,17 +19,23 @@
  * (A Lua script returning the value was measured 2–3× slower than GET for 240 KB; see bench/.)
  * Values returned by getOrLoad own their memory (zero-copy over the reply buffer when possible):
  * callers may transfer them to a worker.
+ *
+ * Load: at most maxConcurrentCalls calls are in flight toward Valkey, maxQueuedCalls more wait;
+ * beyond that a call is answered `bypass` at once (stats `shed`). The breaker opens for a sick
+ * cluster, never for a busy process (see guarded-call.ts).
+ *
+ * Domain types (Interval, INTERVALS, INTERVAL_MS, candleOpenTime, CandleColumns) come from
+ * @wick/market; `params` of an indicator key must already be canonical (@wick/indicators).
  */
-export type { Interval, TtlEntry, TtlTable } from './ttl.ts';
-export { INTERVALS, INTERVAL_MS, DEFAULT_TTL, isWindowClosed, candleOpenTime, ttlForWindow } from './ttl.ts';
+export type { TtlEntry, TtlTable } from './ttl.ts';
+export { DEFAULT_TTL, isWindowClosed, ttlForWindow } from './ttl.ts';
 export type { CacheOptions, NodeAddress } from './options.ts';
 export { parseNodes } from './options.ts';
 export type { SeriesRef, CacheKey } from './keys.ts';
-export { canonicalParams } from './keys.ts';
-export type { Codec, CandleColumns } from './codec.ts';
+export type { Codec } from './codec.ts';
 export { candleCodec, seriesCodec, jsonCodec } from './codec.ts';
-export type { CacheStatus, GetOrLoadOptions, Cached, WickCache, RateLimitResult, HealthNode, ClearResult } from './cache.ts';
-export { createCache } from './cache.ts';
+export type { CacheStatus, GetOrLoadOptions, Cached, WickCache, RateLimitResult, HealthNode, ClearResult } from './types.ts';
+export { createCache } from './create-cache.ts';
 export type { CacheStats, NodeStats } from './stats.ts';
 export type { BreakerState } from './breaker.ts';
 export type { WarmJob, Warmer, WarmerOptions, WarmerStats } from './warmer.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalParams, KeyBuilder, safeSegment, type CacheKey } from './keys.ts';
+import { KeyBuilder, safeSegment, type CacheKey } from './keys.ts';
 import { CacheConfigError } from './errors.ts';
 
 const kb = new KeyBuilder('wick');
@@ -50,13 +50,17 @@ describe('keys', () => {
     for (const k of bad) expect(() => kb.resolve(k as CacheKey)).toThrow(CacheConfigError);
   });
 
-  it('canonical params: defaults applied, keys sorted, so equal requests share one entry', () => {
-    expect(canonicalParams({ period: 14 }, { period: 14 })).toBe(canonicalParams({}, { period: 14 }));
-    expect(canonicalParams({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalParams({ a: { c: 3, d: 2 }, b: 1 }));
-    expect(canonicalParams({ period: undefined }, { period: 14 })).toBe('{"period":14}');
-    const k = (params: string) =>
-      kb.resolve({ kind: 'indicator', series: { symbol: 'BTCUSDT', interval: '1h' }, indicator: 'rsi', params, window: 'w' }).id;
-    expect(k(canonicalParams({ period: 14 }, { period: 14 }))).toBe(k(canonicalParams({}, { period: 14 })));
-    expect(k(canonicalParams({ period: 15 }))).not.toBe(k(canonicalParams({ period: 14 })));
+  it('params are taken as given (already canonical): equal strings share one entry, any difference is another', () => {
+    const series = { symbol: 'BTCUSDT', interval: '1h' } as const;
+    const id = (params: string, indicator = 'rsi') => kb.resolve({ kind: 'indicator', series, indicator, params, window: 'w' }).id;
+    expect(id('{"period":14}')).toBe(id('{"period":14}'));
+    expect(id('{"period":15}')).not.toBe(id('{"period":14}'));
+    // The builder does not canonicalise: another spelling is another entry (callers canonicalise first).
+    expect(id('{ "period": 14 }')).not.toBe(id('{"period":14}'));
+    expect(id('{"period":14}', 'ema')).not.toBe(id('{"period":14}'));
+    // Params are hashed: a huge params string keeps the key short, inside the series' slot.
+    const huge = kb.resolve({ kind: 'indicator', series, indicator: 'rsi', params: `{"x":"${'9'.repeat(16_000)}"}`, window: 'w' });
+    assertContained(huge.valueKey, 'BTCUSDT:1h');
+    expect(huge.genKey).toBe('wick:{BTCUSDT:1h}:gen');
   });
 });

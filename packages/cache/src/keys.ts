@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CacheConfigError } from './errors.ts';
-import { intervalSchema, type Interval } from './ttl.ts';
+import type { Interval } from '@wick/market';
+import { intervalSchema } from './ttl.ts';
 
 export interface SeriesRef {
   symbol: string;
   interval: Interval;
 }
 
+/**
+ * `params` must already be canonical (the indicator package's canonicalParams): the key hashes the
+ * string as given, so two spellings of the same parameters would be two entries.
+ */
 export type CacheKey =
   | { kind: 'candles'; series: SeriesRef; window: string }
   | { kind: 'indicator'; series: SeriesRef; indicator: string; params: string; window: string }
@@ -16,7 +21,7 @@ export type CacheKey =
 /**
  * A key resolved into its Valkey keys, all sharing the `{tag}` (one slot), so a hit is one MGET of
  * [genKey, valueKey]: the stored value carries the generation it was written at, and a value whose
- * generation is not the current one is a miss (see envelope.ts and DESIGN notes in cache.ts).
+ * generation is not the current one is a miss (see envelope.ts and the notes in index.ts).
  */
 export interface ResolvedKey {
   /** Stable id of the logical entry: single-flight map key (= valueKey). */
@@ -35,68 +40,43 @@ const SAFE = /^[A-Za-z0-9_.-]{1,64}$/;
  * anything else (braces, colons, spaces, huge) becomes `#` + a hash. `#` is outside SAFE, so an
  * escaped segment can never equal a plain one, and no `{`, `}` or `:` ever reaches the key.
  */
-export function safeSegment(s: string): string {
-  if (SAFE.test(s)) return s;
-  return '#' + shortHash(s);
+export function safeSegment(segment: string): string {
+  if (SAFE.test(segment)) return segment;
+  return '#' + shortHash(segment);
 }
 
-export function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('base64url').slice(0, 22);
-}
-
-/**
- * Canonical params string: keys sorted recursively, defaults applied first. `{period:14}` and `{}`
- * with default period 14 give the same string, hence the same entry.
- */
-export function canonicalParams(params: Record<string, unknown>, defaults: Record<string, unknown> = {}): string {
-  return JSON.stringify(sortDeep({ ...defaults, ...dropUndefined(params) }));
-}
-
-function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o)
-        .sort()
-        .map((k) => [k, sortDeep(o[k])]),
-    );
-  }
-  return v;
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
 export const prefixSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'prefix: 1–32 of [A-Za-z0-9_-]');
-const text = z.string().min(1).max(16_384);
-const seriesSchema = z.object({ symbol: text, interval: intervalSchema });
+const keyText = z.string().min(1).max(16_384);
+const seriesSchema = z.object({ symbol: keyText, interval: intervalSchema });
 const keySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('candles'), series: seriesSchema, window: text }),
-  z.object({ kind: z.literal('indicator'), series: seriesSchema, indicator: text, params: z.string().max(16_384), window: text }),
-  z.object({ kind: z.literal('global'), namespace: text, id: text }),
+  z.object({ kind: z.literal('candles'), series: seriesSchema, window: keyText }),
+  z.object({ kind: z.literal('indicator'), series: seriesSchema, indicator: keyText, params: z.string().max(16_384), window: keyText }),
+  z.object({ kind: z.literal('global'), namespace: keyText, id: keyText }),
 ]);
 
 const INTERVAL_SET: ReadonlySet<string> = new Set(intervalSchema.options);
-const okText = (s: unknown): boolean => typeof s === 'string' && s.length >= 1 && s.length <= 16_384;
+const okText = (text: unknown): boolean => typeof text === 'string' && text.length >= 1 && text.length <= 16_384;
 
-function looksValid(k: CacheKey): boolean {
-  if (typeof k !== 'object' || k === null) return false;
-  switch (k.kind) {
+function looksValid(key: CacheKey): boolean {
+  if (typeof key !== 'object' || key === null) return false;
+  switch (key.kind) {
     case 'candles':
-      return okText(k.series?.symbol) && INTERVAL_SET.has(k.series?.interval) && okText(k.window);
+      return okText(key.series?.symbol) && INTERVAL_SET.has(key.series?.interval) && okText(key.window);
     case 'indicator':
       return (
-        okText(k.series?.symbol) &&
-        INTERVAL_SET.has(k.series?.interval) &&
-        okText(k.window) &&
-        okText(k.indicator) &&
-        typeof k.params === 'string' &&
-        k.params.length <= 16_384
+        okText(key.series?.symbol) &&
+        INTERVAL_SET.has(key.series?.interval) &&
+        okText(key.window) &&
+        okText(key.indicator) &&
+        typeof key.params === 'string' &&
+        key.params.length <= 16_384
       );
     case 'global':
-      return okText(k.namespace) && okText(k.id);
+      return okText(key.namespace) && okText(key.id);
     default:
       return false;
   }
@@ -124,8 +104,8 @@ export class KeyBuilder {
   resolve(key: CacheKey): ResolvedKey {
     // Hot path: a hand-written check of the usual shape; zod only to explain a failure.
     if (!looksValid(key)) {
-      const r = keySchema.safeParse(key);
-      if (!r.success) throw new CacheConfigError(`invalid cache key: ${r.error.message}`);
+      const parsed = keySchema.safeParse(key);
+      if (!parsed.success) throw new CacheConfigError(`invalid cache key: ${parsed.error.message}`);
     }
     let tag: string;
     let suffix: string;

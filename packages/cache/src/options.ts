@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CacheConfigError } from './errors.ts';
 import { prefixSchema } from './keys.ts';
-import { ttlPatchSchema, type TtlEntry, type Interval } from './ttl.ts';
+import type { Interval } from '@wick/market';
+import { ttlPatchSchema, type TtlEntry } from './ttl.ts';
 
 export interface NodeAddress {
   host: string;
@@ -27,6 +28,17 @@ export interface CacheOptions {
   breaker?: { failureThreshold?: number; openMs?: number };
   /** glide's in-flight request cap for this client, default 5,000. */
   inflightLimit?: number;
+  /**
+   * Wick's own bound on cache calls in flight toward Valkey at once, default 256. At most half of
+   * inflightLimit: glide 2.5 refuses calls beyond about half its cap (measured: with a cap of 10, a
+   * 6th concurrent call is refused), and the rest is headroom for admin calls and the probe.
+   */
+  maxConcurrentCalls?: number;
+  /**
+   * Cache calls that may wait for a free slot, default 4,096. Beyond that a call is answered
+   * `bypass` at once (counted as `shed`), never as a Valkey failure.
+   */
+  maxQueuedCalls?: number;
   registry?: Registry;
   logger?: Logger;
   /** Read WICK_CACHE_TTL from here instead of process.env (tests). */
@@ -35,7 +47,7 @@ export interface CacheOptions {
 
 const nodeSchema = z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) });
 
-const schema = z.object({
+const optionsSchema = z.object({
   nodes: z.array(nodeSchema).min(1).max(128),
   prefix: prefixSchema.default('wick'),
   requestTimeoutMs: z.number().int().min(5).max(60_000).default(100),
@@ -50,15 +62,23 @@ const schema = z.object({
     })
     .default({ failureThreshold: 3, openMs: 500 }),
   inflightLimit: z.number().int().min(10).max(1_000_000).default(5_000),
+  maxConcurrentCalls: z.number().int().min(1).max(100_000).default(256),
+  maxQueuedCalls: z.number().int().min(0).max(1_000_000).default(4_096),
+});
+
+const schema = optionsSchema.refine((parsed) => parsed.maxConcurrentCalls * 2 <= parsed.inflightLimit, {
+  message:
+    'maxConcurrentCalls must be at most half of inflightLimit (glide refuses calls beyond about half its cap): lower it or raise inflightLimit',
+  path: ['maxConcurrentCalls'],
 });
 
 export type ResolvedOptions = z.infer<typeof schema> & Pick<CacheOptions, 'registry' | 'logger' | 'env'>;
 
-export function resolveOptions(o: CacheOptions): ResolvedOptions {
-  const { registry, logger, env, ...rest } = o;
-  const r = schema.safeParse(rest);
-  if (!r.success) throw new CacheConfigError(`invalid cache options: ${r.error.message}`);
-  return { ...r.data, registry, logger, env };
+export function resolveOptions(options: CacheOptions): ResolvedOptions {
+  const { registry, logger, env, ...rest } = options;
+  const parsed = schema.safeParse(rest);
+  if (!parsed.success) throw new CacheConfigError(`invalid cache options: ${parsed.error.message}`);
+  return { ...parsed.data, registry, logger, env };
 }
 
 /** "127.0.0.1:7000, 127.0.0.1:7001" or "[::1]:7000" → node list. */
@@ -67,11 +87,11 @@ export function parseNodes(list: string): NodeAddress[] {
   for (const raw of list.split(',')) {
     const item = raw.trim();
     if (!item) continue;
-    const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(item);
-    if (!m) throw new CacheConfigError(`invalid node "${item}", expected host:port`);
-    const r = nodeSchema.safeParse({ host: m[1] ?? m[2], port: Number(m[3]) });
-    if (!r.success) throw new CacheConfigError(`invalid node "${item}": ${r.error.message}`);
-    out.push(r.data);
+    const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(item);
+    if (!match) throw new CacheConfigError(`invalid node "${item}", expected host:port`);
+    const node = nodeSchema.safeParse({ host: match[1] ?? match[2], port: Number(match[3]) });
+    if (!node.success) throw new CacheConfigError(`invalid node "${item}": ${node.error.message}`);
+    out.push(node.data);
   }
   if (!out.length) throw new CacheConfigError('no valkey nodes given');
   return out;

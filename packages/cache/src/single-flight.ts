@@ -9,11 +9,11 @@ export class SingleFlight<T> {
   run(id: string, fn: () => Promise<T>): { promise: Promise<T>; leader: boolean } {
     const existing = this.flights.get(id);
     if (existing) return { promise: existing, leader: false };
-    const p = fn().finally(() => {
-      if (this.flights.get(id) === p) this.flights.delete(id);
+    const flight = fn().finally(() => {
+      if (this.flights.get(id) === flight) this.flights.delete(id);
     });
-    this.flights.set(id, p);
-    return { promise: p, leader: true };
+    this.flights.set(id, flight);
+    return { promise: flight, leader: true };
   }
 
   forget(predicate: (id: string) => boolean): void {

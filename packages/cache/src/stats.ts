@@ -23,9 +23,17 @@ export interface CacheStats {
   invalidations: number;
   /** rateLimit calls answered "allowed" only because Valkey was unreachable. */
   rateLimitFailOpen: number;
+  /**
+   * Cache calls answered without Valkey because Wick's own queue toward it was full (this process
+   * was busy): never counted as Valkey failures, never a reason to open the breaker.
+   */
+  shed: number;
   breaker: BreakerState;
   connected: boolean;
-  /** Valkey call latency over the last LATENCY_WINDOW calls, ms. */
+  /**
+   * Latency of calls sent to Valkey, from leaving Wick's queue to the answer, ms, over the last
+   * LATENCY_WINDOW calls; `count` is every call sent so far (breaker-open and shed calls are not sent).
+   */
   latencyMs: { count: number; p50: number; p90: number; p99: number; max: number };
   /** Per node from INFO; empty when the cluster is unreachable. */
   nodes: NodeStats[];
@@ -51,6 +59,7 @@ export class StatsRecorder {
     timeouts: 0,
     invalidations: 0,
     rateLimitFailOpen: 0,
+    shed: 0,
   };
   private readonly ring = new Float64Array(LATENCY_WINDOW);
   private ringCount = 0;
@@ -74,7 +83,7 @@ export class StatsRecorder {
         .finally(() => setTimeout(() => (nodesCache = undefined), 0));
       return nodesCache;
     };
-    const nodeGauge = (name: string, help: string, pick: (n: NodeStats) => number): Gauge<'node'> =>
+    const nodeGauge = (name: string, help: string, pick: (node: NodeStats) => number): Gauge<'node'> =>
       new Gauge({
         name,
         help,
@@ -82,13 +91,13 @@ export class StatsRecorder {
         registers,
         async collect() {
           this.reset();
-          for (const n of await sweep()) this.set({ node: n.address }, pick(n));
+          for (const node of await sweep()) this.set({ node: node.address }, pick(node));
         },
       });
     this.prom = {
       events: new Counter({
         name: 'wick_cache_events_total',
-        help: 'Cache events: hit, miss, stale, bypass, loader_call, lock_wait, lock_timeout, error, timeout, invalidation, rate_limit_fail_open',
+        help: 'Cache events: hit, miss, stale, bypass, loader_call, lock_wait, lock_timeout, error, timeout, invalidation, rate_limit_fail_open, shed',
         labelNames: ['event'],
         registers,
       }),
@@ -100,9 +109,9 @@ export class StatsRecorder {
         buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       }),
       breaker: new Gauge({ name: 'wick_cache_breaker_state', help: '0 closed, 1 half-open, 2 open', registers }),
-      nodeMemory: nodeGauge('wick_cache_node_used_memory_bytes', 'INFO used_memory per node', (n) => n.usedMemory),
-      nodeEvicted: nodeGauge('wick_cache_node_evicted_keys', 'INFO evicted_keys per node', (n) => n.evictedKeys),
-      nodeKeys: nodeGauge('wick_cache_node_keys', 'Keys per node (INFO keyspace)', (n) => n.keys),
+      nodeMemory: nodeGauge('wick_cache_node_used_memory_bytes', 'INFO used_memory per node', (node) => node.usedMemory),
+      nodeEvicted: nodeGauge('wick_cache_node_evicted_keys', 'INFO evicted_keys per node', (node) => node.evictedKeys),
+      nodeKeys: nodeGauge('wick_cache_node_keys', 'Keys per node (INFO keyspace)', (node) => node.keys),
     };
   }
 
@@ -121,11 +130,11 @@ export class StatsRecorder {
   }
 
   percentiles(): CacheStats['latencyMs'] {
-    const n = Math.min(this.ringCount, LATENCY_WINDOW);
-    if (n === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-    const sorted = this.ring.slice(0, n).sort();
-    const at = (q: number): number => sorted[Math.min(n - 1, Math.floor(q * n))]!;
-    return { count: this.ringCount, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1]! };
+    const samples = Math.min(this.ringCount, LATENCY_WINDOW);
+    if (samples === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    const sorted = this.ring.slice(0, samples).sort();
+    const at = (quantile: number): number => sorted[Math.min(samples - 1, Math.floor(quantile * samples))]!;
+    return { count: this.ringCount, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[samples - 1]! };
   }
 }
 
@@ -141,6 +150,7 @@ const EVENT: Record<CounterName, string> = {
   timeouts: 'timeout',
   invalidations: 'invalidation',
   rateLimitFailOpen: 'rate_limit_fail_open',
+  shed: 'shed',
 };
 
 /** Parse the INFO text of one node (sections memory, stats, keyspace, replication). */

@@ -1,6 +1,7 @@
+import { INTERVALS, INTERVAL_MS } from '@wick/market';
 import { describe, expect, it } from 'vitest';
 import { CacheConfigError } from './errors.ts';
-import { DEFAULT_TTL, INTERVALS, INTERVAL_MS, isWindowClosed, mergeTtl, ttlForWindow, ttlPatchFromEnv } from './ttl.ts';
+import { DEFAULT_TTL, isWindowClosed, mergeTtl, ttlForWindow, ttlPatchFromEnv } from './ttl.ts';
 
 const H = 3_600_000;
 const now = Date.UTC(2026, 0, 10, 12, 30, 15); // 12:30:15 UTC

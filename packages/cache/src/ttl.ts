@@ -1,19 +1,8 @@
+import { INTERVALS, candleOpenTime, isCandleOpen, type Interval } from '@wick/market';
 import { z } from 'zod';
 import { CacheConfigError } from './errors.ts';
 
-export const INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
-export type Interval = (typeof INTERVALS)[number];
 export const intervalSchema = z.enum(INTERVALS);
-
-const MINUTE = 60_000;
-export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
-  '1m': MINUTE,
-  '5m': 5 * MINUTE,
-  '15m': 15 * MINUTE,
-  '1h': 60 * MINUTE,
-  '4h': 240 * MINUTE,
-  '1d': 1440 * MINUTE,
-};
 
 /**
  * Seconds to keep an entry. `historical`: the window ends in candles that are all closed, so the
@@ -46,12 +35,12 @@ export type TtlPatch = Partial<Record<Interval, Partial<TtlEntry>>>;
 
 export function mergeTtl(base: Readonly<TtlTable>, ...patches: (TtlPatch | undefined)[]): TtlTable {
   const out = {} as TtlTable;
-  for (const i of INTERVALS) out[i] = { ...base[i] };
+  for (const interval of INTERVALS) out[interval] = { ...base[interval] };
   for (const patch of patches) {
     if (!patch) continue;
-    for (const i of INTERVALS) {
-      const p = patch[i];
-      if (p) out[i] = { ...out[i], ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
+    for (const interval of INTERVALS) {
+      const entry = patch[interval];
+      if (entry) out[interval] = { ...out[interval], ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) };
     }
   }
   return out;
@@ -70,15 +59,9 @@ export function ttlPatchFromEnv(env: Record<string, string | undefined> = proces
   } catch (cause) {
     throw new CacheConfigError('WICK_CACHE_TTL is not valid JSON', { cause });
   }
-  const r = ttlPatchSchema.safeParse(parsed);
-  if (!r.success) throw new CacheConfigError(`WICK_CACHE_TTL: ${r.error.message}`);
-  return r.data as TtlPatch | undefined;
-}
-
-/** Open time of the candle that contains `ms` (candles are aligned to the epoch, UTC, like Binance). */
-export function candleOpenTime(interval: Interval, ms: number): number {
-  const d = INTERVAL_MS[interval];
-  return Math.floor(ms / d) * d;
+  const patch = ttlPatchSchema.safeParse(parsed);
+  if (!patch.success) throw new CacheConfigError(`WICK_CACHE_TTL: ${patch.error.message}`);
+  return patch.data as TtlPatch | undefined;
 }
 
 /**
@@ -86,7 +69,7 @@ export function candleOpenTime(interval: Interval, ms: number): number {
  * window may be cached with the long historical TTL; anything else holds the open candle.
  */
 export function isWindowClosed(interval: Interval, toMs: number, nowMs: number = Date.now()): boolean {
-  return candleOpenTime(interval, toMs) + INTERVAL_MS[interval] <= nowMs;
+  return !isCandleOpen(interval, candleOpenTime(interval, toMs), nowMs);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { WickCache } from './cache.ts';
 import type { Codec } from './codec.ts';
 import type { CacheKey } from './keys.ts';
+import type { WickCache } from './types.ts';
 
 export interface WarmJob<T = unknown> {
   /** For logs and stats, e.g. "BTCUSDT:1m:rsi". */
@@ -50,10 +50,10 @@ export function backoffMs(failures: number, baseMs = 1_000, maxMs = 30_000): num
  */
 export function createWarmer(cache: WickCache, jobs: WarmJob[], opts: WarmerOptions = {}): Warmer {
   const refreshAt = Math.min(0.95, Math.max(0.1, opts.refreshAt ?? 0.8));
-  const base = opts.baseBackoffMs ?? 1_000;
-  const cap = opts.maxBackoffMs ?? 30_000;
+  const baseBackoff = opts.baseBackoffMs ?? 1_000;
+  const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const totals = { runs: 0, successes: 0, failures: 0 };
-  const state = jobs.map((job) => ({
+  const entries = jobs.map((job) => ({
     job,
     successes: 0,
     failures: 0,
@@ -61,33 +61,35 @@ export function createWarmer(cache: WickCache, jobs: WarmJob[], opts: WarmerOpti
     nextAt: 0,
     timer: null as NodeJS.Timeout | null,
   }));
+  type Entry = (typeof entries)[number];
   let running = false;
   let firstDone: Promise<void> | null = null;
-  const firstResolvers: (() => void)[] = [];
+  const firstPassWaiters: (() => void)[] = [];
 
-  const schedule = (s: (typeof state)[number], delayMs: number): void => {
+  const schedule = (entry: Entry, delayMs: number): void => {
     if (!running) return;
-    s.nextAt = Date.now() + delayMs;
-    s.timer = setTimeout(() => void runJob(s), delayMs);
-    s.timer.unref();
+    entry.nextAt = Date.now() + delayMs;
+    entry.timer = setTimeout(() => void runJob(entry), delayMs);
+    entry.timer.unref();
   };
 
-  const runJob = async (s: (typeof state)[number]): Promise<void> => {
-    s.timer = null;
+  const runJob = async (entry: Entry): Promise<void> => {
+    const { job } = entry;
+    entry.timer = null;
     totals.runs++;
     try {
-      await cache.refresh(s.job.key, s.job.load, { codec: s.job.codec, ttlSeconds: s.job.ttlSeconds, staleSeconds: s.job.staleSeconds });
-      s.successes++;
+      await cache.refresh(job.key, job.load, { codec: job.codec, ttlSeconds: job.ttlSeconds, staleSeconds: job.staleSeconds });
+      entry.successes++;
       totals.successes++;
-      s.consecutiveFailures = 0;
-      schedule(s, Math.max(1_000, s.job.ttlSeconds * 1000 * refreshAt));
+      entry.consecutiveFailures = 0;
+      schedule(entry, Math.max(1_000, job.ttlSeconds * 1000 * refreshAt));
     } catch (err) {
-      s.failures++;
+      entry.failures++;
       totals.failures++;
-      s.consecutiveFailures++;
-      const wait = backoffMs(s.consecutiveFailures, base, cap);
-      opts.logger?.warn({ err: String(err), job: s.job.name, retryInMs: wait }, 'cache warmer: job failed');
-      schedule(s, wait);
+      entry.consecutiveFailures++;
+      const waitMs = backoffMs(entry.consecutiveFailures, baseBackoff, maxBackoff);
+      opts.logger?.warn({ err: String(err), job: job.name, retryInMs: waitMs }, 'cache warmer: job failed');
+      schedule(entry, waitMs);
     }
   };
 
@@ -95,29 +97,29 @@ export function createWarmer(cache: WickCache, jobs: WarmJob[], opts: WarmerOpti
     start() {
       if (running) return;
       running = true;
-      firstDone = Promise.all(state.map((s) => runJob(s))).then(() => {
-        for (const r of firstResolvers.splice(0)) r();
+      firstDone = Promise.all(entries.map((entry) => runJob(entry))).then(() => {
+        for (const resolve of firstPassWaiters.splice(0)) resolve();
       });
     },
     stop() {
       running = false;
-      for (const s of state) if (s.timer) clearTimeout(s.timer);
+      for (const entry of entries) if (entry.timer) clearTimeout(entry.timer);
     },
     stats() {
       const perJob: WarmerStats['perJob'] = {};
-      for (const s of state) {
-        perJob[s.job.name] = {
-          successes: s.successes,
-          failures: s.failures,
-          consecutiveFailures: s.consecutiveFailures,
-          nextRunInMs: s.timer ? Math.max(0, s.nextAt - Date.now()) : 0,
+      for (const entry of entries) {
+        perJob[entry.job.name] = {
+          successes: entry.successes,
+          failures: entry.failures,
+          consecutiveFailures: entry.consecutiveFailures,
+          nextRunInMs: entry.timer ? Math.max(0, entry.nextAt - Date.now()) : 0,
         };
       }
       return { ...totals, perJob };
     },
     firstPass() {
       if (firstDone) return firstDone;
-      return new Promise<void>((r) => firstResolvers.push(r));
+      return new Promise<void>((resolve) => firstPassWaiters.push(resolve));
     },
   };
 }

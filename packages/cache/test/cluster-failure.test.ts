@@ -1,13 +1,15 @@
 // Destructive tests on a PRIVATE cluster (never the shared 7000-7005 one): start with it down,
 // kill a primary by PID, stop everything, start again. Leaves the private cluster stopped.
+// Run under `flock /tmp/wick-itest.lock`. Assertions are on states, counts and order, never on time:
+// the box is shared and a slow moment must not fail a test that guards correctness.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GlideClusterClient, InfoOptions } from '@valkey/valkey-glide';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCache, jsonCodec, type CacheStatus, type WickCache } from '../src/index.ts';
+import { createCache, jsonCodec, type BreakerState, type CacheStatus, type WickCache } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
-import { testPrefix } from './helpers.ts';
+import { eventually, testPrefix } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const BASE = Number(process.env.CACHE_TEST_PORT_BASE ?? 7130);
@@ -25,15 +27,6 @@ afterAll(async () => {
   await cache?.close();
   services('valkey-down');
 }, 60_000);
-
-async function until(cond: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 50): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    if (await cond()) return Date.now() - t0;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
 
 /** cluster_state:ok is not enough to survive a kill: each replica must have finished its first sync. */
 async function replicasSynced(): Promise<boolean> {
@@ -55,25 +48,26 @@ const key = (i: number) => ({ kind: 'candles', series: { symbol: `S${i}`, interv
 describe('cache under cluster failure (private cluster)', () => {
   it('starts while Valkey is down: no throw, no hang, bypasses, then closes by itself when Valkey comes up', async () => {
     services('valkey-down'); // make sure nothing of ours is left over
-    const t0 = Date.now();
     cache = await createCache({ nodes, prefix, requestTimeoutMs: REQUEST_TIMEOUT, breaker: { openMs: 200 } });
-    expect(Date.now() - t0).toBeLessThan(3000);
+    // It returned without a connection (so it did not wait for one), breaker open, and nothing throws.
+    expect((await cache.stats()).connected).toBe(false);
     expect(cache.breakerState).toBe('open');
     const r = await cache.getOrLoad(key(9999), async () => 1, { codec: num, ttlSeconds: 60 });
     expect(r).toMatchObject({ value: 1, status: 'bypass' });
-    expect((await cache.stats()).connected).toBe(false);
     expect((await cache.rateLimit('x', 1, 1000)).degraded).toBe(true);
+    // While open, no call was sent toward Valkey: every answer came from the breaker.
+    expect((await cache.stats()).latencyMs.count).toBe(0);
 
     services('valkey-up');
     const c = cache;
-    await until(() => c.breakerState === 'closed', 20_000);
+    await eventually(() => c.breakerState === 'closed', 400);
     expect((await c.getOrLoad(key(9999), async () => 1, { codec: num, ttlSeconds: 60 })).status).toBe('miss');
     expect((await c.getOrLoad(key(9999), async () => 1, { codec: num, ttlSeconds: 60 })).status).toBe('hit');
   });
 
   it('kill one primary by PID while reads run: no caller gets an error, caching works again within seconds', async () => {
     const c = cache!;
-    await until(replicasSynced, 30_000, 250);
+    await eventually(replicasSynced, 120, 250);
     const N = 60;
     for (let i = 0; i < N; i++) await c.getOrLoad(key(i), async () => i, { codec: num, ttlSeconds: 300 });
     // The primary on BASE owns slots 0-5460; find which of our keys live there.
@@ -95,15 +89,18 @@ describe('cache under cluster failure (private cluster)', () => {
     expect(onVictim.length).toBeGreaterThan(0);
 
     const errors: unknown[] = [];
-    const events: { t: number; i: number; status: CacheStatus }[] = [];
+    /** Answers in the order they arrived; `afterKill`: the call started after the kill. */
+    const events: { keyIndex: number; status: CacheStatus; afterKill: boolean }[] = [];
+    let killed = false;
     let stop = false;
-    const reader = async (w: number) => {
+    const reader = async (readerIndex: number) => {
       for (let n = 0; !stop; n++) {
-        const i = (n * 7 + w) % N;
+        const keyIndex = (n * 7 + readerIndex) % N;
+        const afterKill = killed;
         try {
-          const r = await c.getOrLoad(key(i), async () => i, { codec: num, ttlSeconds: 300 });
-          if (r.value !== i) errors.push(new Error(`wrong value ${r.value} for ${i}`));
-          events.push({ t: Date.now(), i, status: r.status });
+          const r = await c.getOrLoad(key(keyIndex), async () => keyIndex, { codec: num, ttlSeconds: 300 });
+          if (r.value !== keyIndex) errors.push(new Error(`wrong value ${r.value} for ${keyIndex}`));
+          events.push({ keyIndex, status: r.status, afterKill });
         } catch (err) {
           errors.push(err);
         }
@@ -111,64 +108,66 @@ describe('cache under cluster failure (private cluster)', () => {
       }
     };
     const readers = [0, 1, 2, 3].map(reader);
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(() => events.filter((e) => e.status === 'hit').length >= 40, 200, 10);
     const pid = Number(readFileSync(`${root}.services/valkey/${BASE}/valkey.pid`, 'utf8'));
-    const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
-    // Recovery: a key on the killed shard is served from the cache again (the promoted replica has it).
-    let recoveredMs = -1;
+    killed = true;
+    // The outage is seen (a read of the killed shard, sent after the kill, could not use the cache),
+    // and later a read of the killed shard is a hit again: the promoted replica serves it.
+    const onKilledShard = (e: (typeof events)[number]) => e.afterKill && onVictim.includes(e.keyIndex);
+    const recovered = () => {
+      const outage = events.findIndex((e) => onKilledShard(e) && e.status !== 'hit');
+      return outage >= 0 && events.slice(outage + 1).some((e) => onKilledShard(e) && e.status === 'hit');
+    };
     try {
-      recoveredMs = await until(() => events.some((e) => e.t > killedAt + 200 && onVictim.includes(e.i) && e.status === 'hit'), 20_000);
+      await eventually(recovered, 400);
     } finally {
       stop = true;
       await Promise.all(readers);
     }
-    console.log(
-      `[failover] hits on the killed shard resumed ${recoveredMs} ms after kill -9; statuses:`,
-      Object.fromEntries(['hit', 'miss', 'bypass', 'stale'].map((s) => [s, events.filter((e) => e.status === s).length])),
-    );
+    const statuses = Object.fromEntries(['hit', 'miss', 'bypass', 'stale'].map((s) => [s, events.filter((e) => e.status === s).length]));
+    console.log('[failover] answers around kill -9 of a primary:', statuses);
     expect(errors).toEqual([]);
-    expect(recoveredMs).toBeLessThan(15_000);
+    expect(recovered()).toBe(true);
     // and keep working on all shards afterwards
     for (let i = 0; i < N; i++) expect((await c.getOrLoad(key(i), async () => i, { codec: num, ttlSeconds: 300 })).value).toBe(i);
 
     // Leave the cluster whole: restart the killed node (it rejoins as a replica) and wait for cluster_state:ok.
     services('valkey-up');
-    await until(replicasSynced, 30_000, 250);
+    await eventually(replicasSynced, 120, 250);
   });
 
-  it('stop the whole cluster: calls keep succeeding through the loader after one timeout; start it again: breaker closes, hits resume', async () => {
+  it('stop the whole cluster: calls keep succeeding through the loader, only the first ones touch Valkey; start it again: breaker closes, hits resume', async () => {
     const c = cache!;
     const k = key(1000);
-    await until(async () => (await c.getOrLoad(k, async () => 5, { codec: num, ttlSeconds: 300 })).status === 'hit', 20_000);
+    await eventually(async () => (await c.getOrLoad(k, async () => 5, { codec: num, ttlSeconds: 300 })).status === 'hit', 400);
     const before = await c.stats();
     services('valkey-down');
-    const lat: { ms: number; status: CacheStatus }[] = [];
+    const answers: { status: CacheStatus; breakerAfter: BreakerState }[] = [];
     for (let n = 0; n < 200; n++) {
-      const t0 = performance.now();
       const r = await c.getOrLoad(key(2000 + n), async () => n, { codec: num, ttlSeconds: 60 });
       expect(r.value).toBe(n);
-      lat.push({ ms: performance.now() - t0, status: r.status });
+      answers.push({ status: r.status, breakerAfter: c.breakerState });
     }
     const after = await c.stats();
-    expect(c.breakerState).not.toBe('closed');
-    expect(lat.every((l) => l.status === 'bypass')).toBe(true);
-    // Only the calls before the breaker opened touched Valkey (≤ failureThreshold); the rest went straight to the loader.
-    expect(after.errors - before.errors).toBeLessThanOrEqual(3);
-    const slow = lat.filter((l) => l.ms >= REQUEST_TIMEOUT * 0.5).length;
-    console.log(
-      `[cluster down] first call ${lat[0]!.ms.toFixed(1)} ms, slow calls ${slow}/200, p50 of the rest ${lat
-        .slice(3)
-        .map((l) => l.ms)
-        .sort((a, b) => a - b)[98]!
-        .toFixed(3)} ms`,
-    );
-    expect(slow).toBeLessThanOrEqual(3);
-    for (const l of lat) expect(l.ms).toBeLessThan(REQUEST_TIMEOUT * 3); // no call waits beyond a timeout
+    expect(answers.every((a) => a.status === 'bypass')).toBe(true);
+    expect(after.loaderCalls - before.loaderCalls).toBe(200);
+    // Calls that reached Valkey (each is timed once) and failed: only those before the breaker
+    // opened, at most failureThreshold (3); every later call was answered by the open breaker.
+    const sentToValkey = after.latencyMs.count - before.latencyMs.count;
+    expect(after.errors - before.errors).toBe(sentToValkey);
+    expect(sentToValkey).toBeGreaterThanOrEqual(1);
+    expect(sentToValkey).toBeLessThanOrEqual(3);
+    // Once open the breaker stayed open for the rest of the outage (the prober never closed it).
+    const firstOpen = answers.findIndex((a) => a.breakerAfter !== 'closed');
+    expect(firstOpen).toBeGreaterThanOrEqual(0);
+    expect(firstOpen).toBeLessThan(3);
+    expect(answers.slice(firstOpen).every((a) => a.breakerAfter !== 'closed')).toBe(true);
+    console.log(`[cluster down] ${sentToValkey} of 200 calls reached Valkey; breaker open after call ${firstOpen + 1}`);
 
     services('valkey-up');
-    const closedMs = await until(() => c.breakerState === 'closed', 30_000);
-    console.log(`[cluster restarted] breaker closed ${closedMs} ms after valkey-up returned`);
-    await until(async () => (await c.getOrLoad(k, async () => 5, { codec: num, ttlSeconds: 300 })).status === 'hit', 10_000);
+    const probes = await eventually(() => c.breakerState === 'closed', 600);
+    console.log(`[cluster restarted] breaker closed after ${probes} polls`);
+    await eventually(async () => (await c.getOrLoad(k, async () => 5, { codec: num, ttlSeconds: 300 })).status === 'hit', 200);
   });
 });

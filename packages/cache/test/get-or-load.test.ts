@@ -1,6 +1,7 @@
+import { randomWalk } from '@wick/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheAbortError, CacheConfigError, candleCodec, jsonCodec, type WickCache } from '../src/index.ts';
-import { candles, deferred, sharedCache } from './helpers.ts';
+import { deferred, sharedCache } from './helpers.ts';
 
 let cache: WickCache;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ const series = { symbol: 'BTCUSDT', interval: '1m' } as const;
 describe('getOrLoad against the real cluster', () => {
   it('miss then hit, value round-trips through Valkey', async () => {
     const key = { kind: 'candles', series, window: 'a' } as const;
-    const data = candles(500);
+    const data = randomWalk(500, { seed: 7 });
     let calls = 0;
     const load = async () => {
       calls++;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createCache, type CacheOptions, type CandleColumns, type WickCache } from '../src/index.ts';
+import { createCache, type CacheOptions, type WickCache } from '../src/index.ts';
 
 /** The shared cluster (other engineers use it too): only ever touch keys under a test prefix. */
 export const SHARED_NODES = [{ host: '127.0.0.1', port: 7000 }];
@@ -22,22 +22,19 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
   return { promise, resolve, reject };
 }
 
-export function candles(n: number, start = 1_700_000_000_000, stepMs = 60_000): CandleColumns {
-  const time = new Float64Array(n),
-    open = new Float64Array(n),
-    high = new Float64Array(n);
-  const low = new Float64Array(n),
-    close = new Float64Array(n),
-    volume = new Float64Array(n);
-  let p = 100;
-  for (let i = 0; i < n; i++) {
-    time[i] = start + i * stepMs;
-    open[i] = p;
-    p += Math.sin(i) * 0.5;
-    close[i] = p;
-    high[i] = Math.max(open[i]!, close[i]!) + 0.25;
-    low[i] = Math.min(open[i]!, close[i]!) - 0.25;
-    volume[i] = 1000 + (i % 17);
+/**
+ * Polls `condition` until it holds, at most `attempts` times `stepMs` apart; throws if it never
+ * does. A budget of tries, not a stopwatch: nothing here reads the clock.
+ */
+export async function eventually(condition: () => Promise<boolean> | boolean, attempts: number, stepMs = 50): Promise<number> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (await condition()) return attempt;
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
-  return { time, open, high, low, close, volume };
+  throw new Error(`condition not met after ${attempts} attempts`);
+}
+
+/** Blocks the event loop, as a busy process does (CPU-bound work, a long GC pause). */
+export function stallEventLoop(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

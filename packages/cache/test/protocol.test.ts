@@ -1,4 +1,5 @@
 import { GlideClusterClient, TimeUnit } from '@valkey/valkey-glide';
+import { randomWalk } from '@wick/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +13,7 @@ import {
   type WickCache,
 } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
-import { candles, SHARED_NODES, testPrefix } from './helpers.ts';
+import { deferred, eventually, SHARED_NODES, testPrefix } from './helpers.ts';
 
 const prefix = testPrefix('proto');
 const registry = new Registry();
@@ -101,11 +102,16 @@ describe('invalidation by generation', () => {
 
   it('a load that started before a bump is not stored for readers after it', async () => {
     const key = { kind: 'candles', series: { symbol: 'SLOWLOAD', interval: '1m' }, window: 'w' } as const;
-    let release!: () => void;
-    const slow = cache.getOrLoad(key, () => new Promise<number>((r) => (release = () => r(1))), { codec: num, ttlSeconds: 60 });
-    await new Promise((r) => setTimeout(r, 50));
+    const loading = deferred();
+    const release = deferred<number>();
+    const slowLoad = () => {
+      loading.resolve();
+      return release.promise;
+    };
+    const slow = cache.getOrLoad(key, slowLoad, { codec: num, ttlSeconds: 60 });
+    await loading.promise;
     await cache.invalidateSeries(key.series); // ingest happened while the old data was being loaded
-    release();
+    release.resolve(1);
     expect((await slow).value).toBe(1); // its own caller still gets what it loaded …
     expect(await cache.getOrLoad(key, async () => 2, { codec: num, ttlSeconds: 60 })).toMatchObject({ status: 'miss', value: 2 }); // … nobody else does
   });
@@ -127,13 +133,25 @@ describe('fill lock', () => {
     const rk = kb.resolve(key);
     await raw.set(rk.lockKey, 'dead-process', { expiry: { type: TimeUnit.Milliseconds, count: 400 } });
     let calls = 0;
-    const before = (await cache.stats()).lockWaits;
-    const t0 = Date.now();
-    const r = await cache.getOrLoad(key, async () => ++calls, { codec: num, ttlSeconds: 60 });
+    let lockWhileLoading: unknown = 'not loaded';
+    const before = await cache.stats();
+    const r = await cache.getOrLoad(
+      key,
+      async () => {
+        lockWhileLoading = await raw.get(rk.lockKey);
+        return ++calls;
+      },
+      { codec: num, ttlSeconds: 60 },
+    );
     expect(r).toMatchObject({ status: 'miss', value: 1 });
     expect(calls).toBe(1);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(300); // it did wait for the dead holder's lock
-    expect((await cache.stats()).lockWaits).toBe(before + 1);
+    // It loaded only after the dead holder's lock had expired, holding the lock itself (a token of
+    // ours, not the dead one's), and it got there by taking the lock, not by giving up waiting.
+    expect(lockWhileLoading).not.toBeNull();
+    expect(lockWhileLoading).not.toBe('dead-process');
+    const after = await cache.stats();
+    expect(after.lockWaits).toBe(before.lockWaits + 1);
+    expect(after.lockTimeouts).toBe(before.lockTimeouts);
     expect(await raw.get(rk.lockKey)).toBeNull(); // released by token
   });
 
@@ -141,16 +159,16 @@ describe('fill lock', () => {
     const key = { kind: 'candles', series: btc, window: 'liveholder' } as const;
     const rk = kb.resolve(key);
     await raw.set(rk.lockKey, 'other-process', { expiry: { type: TimeUnit.Milliseconds, count: 2000 } });
-    const other = createCache({ nodes: SHARED_NODES, prefix, requestTimeoutMs: 500 });
-    setTimeout(() => {
-      // The other process finishes its load: writes the value (and its lock goes away).
-      void other.then((c) => c.refresh(key, async () => 77, { codec: num, ttlSeconds: 60 }));
-    }, 100);
+    const other = await createCache({ nodes: SHARED_NODES, prefix, requestTimeoutMs: 500 });
+    const waitsBefore = (await cache.stats()).lockWaits;
     let calls = 0;
-    const r = await cache.getOrLoad(key, async () => ++calls, { codec: num, ttlSeconds: 60 });
-    expect(r).toMatchObject({ status: 'hit', value: 77 });
+    const waiter = cache.getOrLoad(key, async () => ++calls, { codec: num, ttlSeconds: 60 });
+    // Once the waiter is seen waiting on the lock, the other process finishes its load and writes.
+    await eventually(async () => (await cache.stats()).lockWaits > waitsBefore, 100, 10);
+    await other.refresh(key, async () => 77, { codec: num, ttlSeconds: 60 });
+    expect(await waiter).toMatchObject({ status: 'hit', value: 77 });
     expect(calls).toBe(0);
-    await (await other).close();
+    await other.close();
   });
 });
 
@@ -170,9 +188,11 @@ describe('stale-while-revalidate', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const rs = await Promise.all(Array.from({ length: 20 }, () => cache.getOrLoad(key, load, opts)));
     expect(rs.every((r) => r.status === 'stale' && r.value === 1)).toBe(true);
-    expect(rs[0]!.ageMs).toBeGreaterThanOrEqual(1000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(calls).toBe(2); // one background refresh
+    // A stale answer reports an age beyond its fresh lifetime (that is what made it stale).
+    expect(rs[0]!.ageMs).toBeGreaterThan(opts.ttlSeconds * 1000);
+    // Reads while the refresh runs join it; once it has landed they hit the new value.
+    await eventually(async () => (await cache.getOrLoad(key, load, opts)).status === 'hit', 200);
+    expect(calls).toBe(2); // one background refresh for 20 stale readers and every poll
     expect(await cache.getOrLoad(key, load, opts)).toMatchObject({ status: 'hit', value: 2 });
     // Without staleSeconds an expired-but-present value is a miss, never served.
     await new Promise((r) => setTimeout(r, 1100));
@@ -190,11 +210,13 @@ describe('TTLs and the open candle', () => {
     const series = { symbol: 'TTLUSDT', interval: '1h' } as const;
     const kc = { kind: 'candles', series, window: `0-${closedTo}-100` } as const;
     const ko = { kind: 'candles', series, window: `0-${openTo}-100` } as const;
-    await cache.getOrLoad(kc, async () => candles(3), { codec: candleCodec, ttlSeconds: cache.ttlFor('1h', { toMs: closedTo }) });
-    await cache.getOrLoad(ko, async () => candles(3), { codec: candleCodec, ttlSeconds: cache.ttlFor('1h', { toMs: openTo }) });
+    const three = randomWalk(3, { interval: '1h' });
+    await cache.getOrLoad(kc, async () => three, { codec: candleCodec, ttlSeconds: cache.ttlFor('1h', { toMs: closedTo }) });
+    await cache.getOrLoad(ko, async () => three, { codec: candleCodec, ttlSeconds: cache.ttlFor('1h', { toMs: openTo }) });
     const pttlClosed = await raw.pttl(valueKeyOf(kc));
     const pttlOpen = await raw.pttl(valueKeyOf(ko));
-    expect(pttlClosed).toBeGreaterThan((cache.ttlTable['1h'].historical - 5) * 1000);
+    // Closed: the historical TTL (12 h), which no recent entry (15 s) could ever show.
+    expect(pttlClosed).toBeGreaterThan(cache.ttlTable['1h'].recent * 1000);
     expect(pttlClosed).toBeLessThanOrEqual(cache.ttlTable['1h'].historical * 1000);
     expect(pttlOpen).toBeGreaterThan(0);
     expect(pttlOpen).toBeLessThanOrEqual(cache.ttlTable['1h'].recent * 1000);
@@ -283,10 +305,12 @@ describe('health, stats, metrics, clear, warmer', () => {
     await warmer.firstPass();
     let r = await cache.getOrLoad(key, async () => ({ ema: Float64Array.of(-1) }), { codec: seriesCodec, ttlSeconds: 2 });
     expect(r.status).toBe('hit');
-    await new Promise((res) => setTimeout(res, 2200)); // past the original TTL: the warmer refreshed at ~1.6 s
+    // Re-warming is planned within the TTL (refreshAt 0.8 of 2 s): the schedule, not a measurement.
+    expect(warmer.stats().perJob['eth-ema']!.nextRunInMs).toBeLessThanOrEqual(0.8 * 2_000);
+    await eventually(() => warmer.stats().perJob['eth-ema']!.successes >= 2 && warmer.stats().perJob.flaky!.successes === 1, 200);
     r = await cache.getOrLoad(key, async () => ({ ema: Float64Array.of(-1) }), { codec: seriesCodec, ttlSeconds: 2 });
     expect(r.status).toBe('hit');
-    expect(r.value.ema![0]).toBeGreaterThanOrEqual(2);
+    expect(r.value.ema![0]).toBeGreaterThanOrEqual(2); // the warmer's reload, not the first load
     const st = warmer.stats();
     expect(st.perJob.flaky!.failures).toBe(2);
     expect(st.perJob.flaky!.successes).toBe(1);

@@ -1,0 +1,67 @@
+import { INTERVALS } from '@wick/market';
+import type { Logger } from 'pino';
+import type { GuardedCall } from './guarded-call.ts';
+import { safeSegment, seriesTag, type KeyBuilder, type SeriesRef } from './keys.ts';
+import { BUMP } from './scripts.ts';
+import type { StatsRecorder } from './stats.ts';
+
+export interface GenerationsDeps {
+  keys: KeyBuilder;
+  valkey: GuardedCall;
+  stats: StatsRecorder;
+  logger: Logger | undefined;
+  /** Detach in-process flights of a series, so nobody joins one that started before the bump. */
+  forgetFlights: (taggedBase: string) => void;
+}
+
+/**
+ * Invalidation by generation: a bump moves a series (or a global namespace) to a new generation in
+ * one script, so every value stored before it is a miss from then on. A bump that cannot reach
+ * Valkey is kept as pending: until it lands (retried by the prober), this process reads that series
+ * without the cache, so "after invalidate returns, nobody here sees the old value" still holds.
+ */
+export class Generations {
+  private readonly pending = new Set<string>();
+
+  constructor(private readonly deps: GenerationsDeps) {}
+
+  async invalidateSeries(series: SeriesRef): Promise<void> {
+    this.deps.keys.resolve({ kind: 'candles', series, window: '-' }); // validates
+    await this.bump(seriesTag(series));
+  }
+
+  async invalidateSymbol(symbol: string): Promise<void> {
+    await Promise.all(INTERVALS.map((interval) => this.invalidateSeries({ symbol, interval })));
+  }
+
+  async invalidateNamespace(namespace: string): Promise<void> {
+    this.deps.keys.resolve({ kind: 'global', namespace, id: '-' }); // validates
+    await this.bump(`ns:${safeSegment(namespace)}`);
+  }
+
+  hasPending(tag: string): boolean {
+    return this.pending.has(tag);
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Retries every bump that could not reach Valkey yet (the prober calls this). */
+  async retryPending(): Promise<void> {
+    for (const tag of [...this.pending]) await this.bump(tag);
+  }
+
+  private async bump(tag: string): Promise<void> {
+    const { keys, valkey, stats, logger } = this.deps;
+    stats.inc('invalidations');
+    this.deps.forgetFlights(keys.tagged(tag));
+    const bumped = await valkey.run('bump', (client) => client.invokeScript(BUMP, { keys: [keys.genKeyOfTag(tag)] }));
+    if (bumped.ok) {
+      this.pending.delete(tag);
+      return;
+    }
+    this.pending.add(tag);
+    logger?.warn({ tag, reason: bumped.reason }, 'cache: invalidation deferred, valkey unavailable');
+  }
+}

@@ -1,0 +1,144 @@
+import type { Interval } from '@wick/market';
+import { ClusterAdmin } from './admin.ts';
+import { CircuitBreaker, type BreakerState } from './breaker.ts';
+import { ConcurrencyGate } from './concurrency-gate.ts';
+import { Connection } from './connection.ts';
+import { Generations } from './generations.ts';
+import { GetOrLoad } from './get-or-load.ts';
+import { GuardedCall } from './guarded-call.ts';
+import { KeyBuilder, type CacheKey, type SeriesRef } from './keys.ts';
+import type { ResolvedOptions } from './options.ts';
+import { BreakerProbe } from './probe.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { StatsRecorder, type CacheStats } from './stats.ts';
+import { createTokenSource } from './tokens.ts';
+import { DEFAULT_TTL, mergeTtl, ttlForWindow, ttlPatchFromEnv, type TtlTable } from './ttl.ts';
+import type { Cached, ClearResult, GetOrLoadOptions, HealthNode, RateLimitResult, WickCache } from './types.ts';
+
+/** WickCache over a Valkey cluster: wires the parts together; each part is its own file. */
+export class ValkeyCache implements WickCache {
+  readonly ttlTable: Readonly<TtlTable>;
+  private readonly breaker: CircuitBreaker;
+  private readonly connection: Connection;
+  private readonly probe: BreakerProbe;
+  private readonly getOrLoadRunner: GetOrLoad;
+  private readonly generations: Generations;
+  private readonly rateLimiter: RateLimiter;
+  private readonly admin: ClusterAdmin;
+
+  constructor(options: ResolvedOptions) {
+    const { logger } = options;
+    this.ttlTable = mergeTtl(DEFAULT_TTL, ttlPatchFromEnv(options.env ?? process.env), options.ttl);
+    const keys = new KeyBuilder(options.prefix);
+    const nextToken = createTokenSource();
+    const stats = new StatsRecorder(options.registry, () => this.admin.nodeStats());
+    this.breaker = new CircuitBreaker({
+      failureThreshold: options.breaker.failureThreshold,
+      onChange: (state) => {
+        stats.breaker(state);
+        logger?.[state === 'closed' ? 'info' : 'warn']({ breaker: state }, `cache: breaker ${state}`);
+      },
+    });
+    this.connection = new Connection(
+      {
+        nodes: options.nodes,
+        requestTimeoutMs: options.requestTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+        inflightLimit: options.inflightLimit,
+      },
+      logger,
+      () => void this.probe.probe(),
+    );
+    const gate = new ConcurrencyGate(options.maxConcurrentCalls, options.maxQueuedCalls);
+    const valkey = new GuardedCall(this.connection, this.breaker, gate, stats, logger);
+    this.getOrLoadRunner = new GetOrLoad({
+      keys,
+      valkey,
+      stats,
+      logger,
+      lockMs: options.lockMs,
+      lockWaitMs: options.lockWaitMs,
+      nextToken,
+      hasPendingBump: (tag) => this.generations.hasPending(tag),
+    });
+    this.generations = new Generations({
+      keys,
+      valkey,
+      stats,
+      logger,
+      forgetFlights: (taggedBase) => this.getOrLoadRunner.forgetTagged(taggedBase),
+    });
+    this.rateLimiter = new RateLimiter({ keys, valkey, stats, nextToken });
+    this.admin = new ClusterAdmin({
+      connection: this.connection,
+      breaker: this.breaker,
+      stats,
+      prefix: options.prefix,
+      forgetAllFlights: () => this.getOrLoadRunner.forgetAll(),
+    });
+    this.probe = new BreakerProbe({
+      breaker: this.breaker,
+      connection: this.connection,
+      logger,
+      hasPendingWork: () => this.generations.pendingCount > 0,
+      retryPendingWork: () => this.generations.retryPending(),
+    });
+    // Until the first connection succeeds the cache is "open": every call goes to its loader.
+    this.breaker.trip();
+    this.probe.start(options.breaker.openMs);
+  }
+
+  /** One bounded connection attempt; on failure the connection keeps retrying in the background. */
+  async start(): Promise<void> {
+    if (await this.connection.connect()) await this.probe.probe();
+  }
+
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
+  ttlFor(interval: Interval, opts: { toMs: number; nowMs?: number }): number {
+    return ttlForWindow(this.ttlTable, interval, opts.toMs, opts.nowMs ?? Date.now());
+  }
+
+  getOrLoad<T>(key: CacheKey, loader: () => Promise<T>, options: GetOrLoadOptions<T>): Promise<Cached<T>> {
+    return this.getOrLoadRunner.run(key, loader, options, false);
+  }
+
+  refresh<T>(key: CacheKey, loader: () => Promise<T>, options: GetOrLoadOptions<T>): Promise<Cached<T>> {
+    return this.getOrLoadRunner.run(key, loader, options, true);
+  }
+
+  invalidateSeries(series: SeriesRef): Promise<void> {
+    return this.generations.invalidateSeries(series);
+  }
+
+  invalidateSymbol(symbol: string): Promise<void> {
+    return this.generations.invalidateSymbol(symbol);
+  }
+
+  invalidateNamespace(namespace: string): Promise<void> {
+    return this.generations.invalidateNamespace(namespace);
+  }
+
+  rateLimit(id: string, limit: number, windowMs: number): Promise<RateLimitResult> {
+    return this.rateLimiter.check(id, limit, windowMs);
+  }
+
+  clear(): Promise<ClearResult> {
+    return this.admin.clear();
+  }
+
+  health(): Promise<{ ok: boolean; nodes: HealthNode[] }> {
+    return this.admin.health();
+  }
+
+  stats(): Promise<CacheStats> {
+    return this.admin.stats();
+  }
+
+  async close(): Promise<void> {
+    this.probe.stop();
+    await this.connection.close();
+  }
+}
