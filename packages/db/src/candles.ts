@@ -1,18 +1,11 @@
-import type { ResultSetHeader } from 'mysql2';
-import { inTransaction, query, type Database } from './client.ts';
-import { InvalidQueryError } from './errors.ts';
-import { INTERVAL_MS, isInterval, type Interval } from './intervals.ts';
+import { emptyCandleColumns, INTERVAL_MS, isInterval, type CandleColumns, type Interval } from '@wick/market';
+import { query, type Database } from './client.ts';
+import type { CandleRow } from './candle-row.ts';
+import { writeDirectRows } from './direct-write.ts';
+import { InvalidQueryError, RollupConflictError } from './errors.ts';
+import { writeMinuteRows } from './minute-write.ts';
 import { symbolId } from './symbols.ts';
-
-/** Columnar candles; `time` is the open time in ms. Ascending by time. */
-export interface CandleColumns {
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+import { inWriteTransaction } from './write-transaction.ts';
 
 export interface CandleQuery {
   symbol: string;
@@ -51,14 +44,7 @@ export async function getCandles(database: Database, q: CandleQuery): Promise<Ca
     { rowsAsArray: true },
   );
   const n = rows.length;
-  const out: CandleColumns = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
+  const out = emptyCandleColumns(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     const j = newest ? n - 1 - i : i;
@@ -104,33 +90,30 @@ function validateCandle(c: CandleInput, index: number, interval: Interval): void
   }
 }
 
-const UPSERT_CHUNK = 2000;
+const toRow = (c: CandleInput): CandleRow => [c.time, c.open, c.high, c.low, c.close, c.volume, c.quoteVolume ?? 0, c.trades ?? 0];
 
-// VALUES(col) is deprecated on MySQL 8.0.20+ but still accepted by 8.4; the row-alias form that
-// replaces it is a syntax error on MariaDB, so VALUES() is the one spelling both accept.
-const UPSERT_SQL =
-  'INSERT INTO candles (symbol_id, `interval`, open_time, open, high, low, close, volume, quote_volume, trades)' +
-  ' VALUES ? ON DUPLICATE KEY UPDATE open = VALUES(open), high = VALUES(high), low = VALUES(low),' +
-  ' close = VALUES(close), volume = VALUES(volume), quote_volume = VALUES(quote_volume), trades = VALUES(trades)';
+const MAX_REFUSED_LISTED = 5;
 
-/**
- * Counts rows inserted and changed by a multi-row upsert. With FOUND_ROWS off (client.ts)
- * affectedRows = inserted + 2 × changed and the info's "Duplicates" counts changed rows only
- * (unchanged duplicates count nowhere), as measured on MariaDB 10.11.
- */
-export function upsertCounts(header: ResultSetHeader): { inserted: number; updated: number } {
-  const m = /Duplicates:\s*(\d+)/.exec(header.info ?? '');
-  if (m) {
-    const updated = Number(m[1]);
-    return { inserted: header.affectedRows - 2 * updated, updated };
-  }
-  // Single-row statements carry no info: 1 = inserted, 2 = updated, 0 = unchanged.
-  return header.affectedRows === 2 ? { inserted: 0, updated: 1 } : { inserted: header.affectedRows, updated: 0 };
+function refusal(symbol: string, interval: Interval, refused: readonly CandleRow[]): RollupConflictError {
+  const first = new Date(refused[0]![0]).toISOString();
+  return new RollupConflictError(
+    symbol,
+    `${symbol} ${interval}: ${refused.length} candle(s) fall on UTC days that already have 1m candles (first at ${first}).` +
+      ` There ${interval} is derived from 1m: write the 1m candles instead. Higher intervals can be written directly only` +
+      ` for days without 1m.`,
+    refused.slice(0, MAX_REFUSED_LISTED).map((r) => r[0]),
+  );
 }
 
 /**
  * Inserts or replaces candles in one transaction; re-sending the same candles changes nothing.
  * `affected` counts candles that were inserted or whose values changed.
+ *
+ * 1m is the source of truth: a 1m write re-derives, in the same transaction, every 5m … 1d bucket
+ * it touches (the open one included; a correction of an old minute re-derives its buckets). A
+ * higher interval is accepted only for UTC days of the symbol without 1m candles, and refused
+ * with RollupConflictError on days that have them; the first 1m candles of a day replace what
+ * was written directly for it.
  */
 export async function upsertCandles(
   database: Database,
@@ -142,15 +125,12 @@ export async function upsertCandles(
   candles.forEach((c, i) => validateCandle(c, i, interval));
   const id = await symbolId(database, symbol);
   if (candles.length === 0) return { affected: 0 };
-  return inTransaction(database, async (conn) => {
-    let affected = 0;
-    for (let at = 0; at < candles.length; at += UPSERT_CHUNK) {
-      const chunk = candles.slice(at, at + UPSERT_CHUNK);
-      const values = chunk.map((c) => [id, interval, c.time, c.open, c.high, c.low, c.close, c.volume, c.quoteVolume ?? 0, c.trades ?? 0]);
-      const [header] = await conn.query<ResultSetHeader>(UPSERT_SQL, [values]);
-      const counts = upsertCounts(header);
-      affected += counts.inserted + counts.updated;
-    }
-    return { affected };
+  const rows = candles.map(toRow);
+  const counts = await inWriteTransaction(database, async (conn) => {
+    if (interval === '1m') return writeMinuteRows(conn, id, rows);
+    const written = await writeDirectRows(conn, id, interval, rows);
+    if (written.derived.length > 0) throw refusal(symbol, interval, written.derived);
+    return written;
   });
+  return { affected: counts.inserted + counts.updated };
 }

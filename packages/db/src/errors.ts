@@ -19,6 +19,21 @@ export class UnknownSymbolError extends DbError {
 /** A query's arguments are outside their documented bounds. */
 export class InvalidQueryError extends DbError {}
 
+/**
+ * A higher-interval candle was written directly for a UTC day that has 1m candles: there every
+ * higher interval is derived from 1m, so the write would contradict (or be overwritten by) the roll-up.
+ */
+export class RollupConflictError extends InvalidQueryError {
+  readonly symbol: string;
+  /** Open times (ms) of the refused candles, at most a few. */
+  readonly openTimes: number[];
+  constructor(symbol: string, message: string, openTimes: number[]) {
+    super(message);
+    this.symbol = symbol;
+    this.openTimes = openTimes;
+  }
+}
+
 export class ImportError extends DbError {
   readonly file: string;
   readonly line: number;

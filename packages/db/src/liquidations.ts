@@ -1,9 +1,8 @@
+import { liquidationTupleToRow, SIDES, type LiquidationRow, type LiquidationTuple, type Side } from '@wick/market';
 import { internalsOf, query, type Database } from './client.ts';
 import { InvalidQueryError } from './errors.ts';
 import { streamBatches, type StreamOptions } from './row-stream.ts';
 import { listSymbols, symbolId } from './symbols.ts';
-
-export type Side = 'BUY' | 'SELL';
 
 export interface LiquidationFilter {
   symbol?: string;
@@ -16,60 +15,10 @@ export interface LiquidationFilter {
   minUsd?: number;
 }
 
-/** Decimals are exact strings as stored (scale 10); usd is rounded to 10 decimals. */
-export interface LiquidationRow {
-  id: number;
-  symbol: string;
-  side: Side;
-  orderType: string;
-  timeInForce: string;
-  originalQuantity: string;
-  price: string;
-  averagePrice: string;
-  orderStatus: string;
-  lastFillQuantity: string;
-  accumulatedFillQuantity: string;
-  orderTradeTime: number;
-  usd: string;
-}
-
 export interface KeysetCursor {
   time: number;
   id: number;
 }
-
-/** Column order of LiquidationTuple: use it as the header of a CSV export. */
-export const LIQUIDATION_COLUMNS = [
-  'id',
-  'symbol',
-  'side',
-  'order_type',
-  'time_in_force',
-  'original_quantity',
-  'price',
-  'average_price',
-  'order_status',
-  'last_fill_quantity',
-  'accumulated_fill_quantity',
-  'order_trade_time',
-  'usd',
-] as const;
-
-export type LiquidationTuple = [
-  id: number,
-  symbol: string,
-  side: Side,
-  orderType: string,
-  timeInForce: string,
-  originalQuantity: string,
-  price: string,
-  averagePrice: string,
-  orderStatus: string,
-  lastFillQuantity: string,
-  accumulatedFillQuantity: string,
-  orderTradeTime: number,
-  usd: string,
-];
 
 const USD = 'l.average_price * l.accumulated_fill_quantity';
 
@@ -98,7 +47,7 @@ async function whereClause(database: Database, f: LiquidationFilter, after?: Key
     values.push(await symbolId(database, f.symbol));
   }
   if (f.side !== undefined) {
-    if (f.side !== 'BUY' && f.side !== 'SELL') throw new InvalidQueryError(`side must be BUY or SELL`);
+    if (!SIDES.includes(f.side)) throw new InvalidQueryError(`side must be ${SIDES.join(' or ')}`);
     parts.push('l.side = ?');
     values.push(f.side);
   }
@@ -114,7 +63,7 @@ async function whereClause(database: Database, f: LiquidationFilter, after?: Key
     checkMs('after.time', after.time);
     if (!(Number.isSafeInteger(after.id) && after.id >= 0)) throw new InvalidQueryError('after.id must be an id');
     // Not a row constructor (may use only part of the index). Measured on MariaDB 10.11, 5 M
-    // rows, page at depth 900k: STACK-NOTES' `t <= ? AND (t < ? OR id < ?)` read ~20k index
+    // rows, page at depth 900k: the looser `t <= ? AND (t < ? OR id < ?)` read ~20k index
     // entries; the `t <= ?` prefix plus the exact tie condition reads ~100 (with FORCE INDEX,
     // see keysetIndex).
     parts.push('l.order_trade_time <= ? AND (l.order_trade_time < ? OR (l.order_trade_time = ? AND l.id < ?))');
@@ -157,25 +106,6 @@ async function nameTuples(database: Database, rows: unknown[][]): Promise<Liquid
   return rows as LiquidationTuple[];
 }
 
-/** A LIQUIDATION_COLUMNS tuple as a row object. */
-export function liquidationTupleToRow(t: LiquidationTuple): LiquidationRow {
-  return {
-    id: t[0],
-    symbol: t[1],
-    side: t[2],
-    orderType: t[3],
-    timeInForce: t[4],
-    originalQuantity: t[5],
-    price: t[6],
-    averagePrice: t[7],
-    orderStatus: t[8],
-    lastFillQuantity: t[9],
-    accumulatedFillQuantity: t[10],
-    orderTradeTime: t[11],
-    usd: t[12],
-  };
-}
-
 export const MAX_LIQUIDATION_PAGE = 10_000;
 
 /** One page, newest first by (order_trade_time DESC, id DESC); `next` is null on the last page. */
@@ -205,7 +135,8 @@ export interface LiquidationBucket {
   shortCount: number;
 }
 
-export const MAX_SUMMARY_BUCKETS = 100_000;
+/** A guard on the size of one summary query's answer (the API bounds its callers far lower). */
+export const MAX_BUCKETS_PER_SUMMARY_QUERY = 100_000;
 
 /**
  * Buckets of width bucketMs aligned to the epoch, from..to inclusive, zero-filled. SELL orders
@@ -222,7 +153,9 @@ export async function summarizeLiquidations(
   const first = Math.floor(q.from / q.bucketMs) * q.bucketMs;
   const last = Math.floor(q.to / q.bucketMs) * q.bucketMs;
   const count = (last - first) / q.bucketMs + 1;
-  if (count > MAX_SUMMARY_BUCKETS) throw new InvalidQueryError(`at most ${MAX_SUMMARY_BUCKETS} buckets per summary`);
+  if (count > MAX_BUCKETS_PER_SUMMARY_QUERY) {
+    throw new InvalidQueryError(`at most ${MAX_BUCKETS_PER_SUMMARY_QUERY} buckets per summary: widen bucketMs or narrow from..to`);
+  }
   const where = await whereClause(database, { symbol: q.symbol, from: q.from, to: q.to });
   const rows = await query<[number, string | null, string | null, string | null, string | null][]>(
     database,

@@ -1,3 +1,4 @@
+import { INTERVALS, SIDES } from '@wick/market';
 import { bigint, boolean, decimal, index, int, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 // Prices hold BTC (1e5) and sub-satoshi alt prices (1e-10); quantities and volumes need more
@@ -19,7 +20,7 @@ export const candles = mysqlTable(
     symbolId: int('symbol_id', { unsigned: true })
       .notNull()
       .references(() => symbols.id),
-    interval: mysqlEnum('interval', ['1m', '5m', '15m', '1h', '4h', '1d']).notNull(),
+    interval: mysqlEnum('interval', INTERVALS).notNull(),
     openTime: bigint('open_time', { mode: 'number' }).notNull(),
     open: price('open').notNull(),
     high: price('high').notNull(),
@@ -39,7 +40,7 @@ export const liquidationOrders = mysqlTable(
     symbolId: int('symbol_id', { unsigned: true })
       .notNull()
       .references(() => symbols.id),
-    side: mysqlEnum('side', ['BUY', 'SELL']).notNull(),
+    side: mysqlEnum('side', SIDES).notNull(),
     orderType: varchar('order_type', { length: 16 }).notNull(),
     timeInForce: varchar('time_in_force', { length: 8 }).notNull(),
     originalQuantity: quantity('original_quantity').notNull(),
@@ -51,8 +52,8 @@ export const liquidationOrders = mysqlTable(
     orderTradeTime: bigint('order_trade_time', { mode: 'number' }).notNull(),
   },
   (t) => [
-    // Keyset order for one symbol, and for all symbols (see STACK-NOTES: without the second one
-    // an unfiltered page scans and sorts).
+    // Keyset order for one symbol, and for all symbols (without the second one an unfiltered
+    // page scans and sorts the whole table).
     index('ix_liq_symbol_time_id').on(t.symbolId, t.orderTradeTime, t.id),
     index('ix_liq_time_id').on(t.orderTradeTime, t.id),
     // liquidationSnapshot rows carry no exchange id: a row is identified by what it is. Two rows

@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, getCandles, ImportError, importCsv, type TestDatabase } from '../src/index.ts';
+import { ROLLUP_INTERVALS } from '@wick/market';
+import { createTestDatabase, getCandles, ImportError, importCsv, InvalidQueryError, type TestDatabase } from '../src/index.ts';
+import { rollUpFromScratch, storedCandles, type TextCandle } from './support/rollup-oracle.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 let db: TestDatabase;
 let tmp: string;
+
+const NO_ROLLUP = { compared: 0, differing: 0, examples: [] };
 
 async function count(table: string): Promise<number> {
   const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`);
@@ -27,17 +31,19 @@ describe('import', () => {
   it('imports klines with or without a header; re-import changes nothing', async () => {
     const file = fixture('BTCUSDT-1m-2024-01-01.csv');
     const first = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' });
-    expect(first).toEqual({ inserted: 120, updated: 0, unchanged: 0 });
+    expect(first).toEqual({ inserted: 120, updated: 0, unchanged: 0, rollup: NO_ROLLUP });
     expect(await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 120,
+      rollup: NO_ROLLUP,
     });
     const noHeader = fixture('BTCUSDT-1m-2024-01-01-noheader.csv');
     expect(await importCsv(db, { file: noHeader, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 120,
+      rollup: NO_ROLLUP,
     });
     const lines = (await readFile(file, 'utf8'))
       .trim()
@@ -54,9 +60,14 @@ describe('import', () => {
     const file = fixture('BTCUSDT-liquidationSnapshot-2024-01-01.csv');
     const rows = (await readFile(file, 'utf8')).trim().split('\n').length - 1;
     const first = await importCsv(db, { file, kind: 'liquidations', symbol: 'BTCUSDT' });
-    expect(first).toEqual({ inserted: rows, updated: 0, unchanged: 0 });
+    expect(first).toEqual({ inserted: rows, updated: 0, unchanged: 0, rollup: NO_ROLLUP });
     const before = await count('liquidation_orders');
-    expect(await importCsv(db, { file, kind: 'liquidations', symbol: 'BTCUSDT' })).toEqual({ inserted: 0, updated: 0, unchanged: rows });
+    expect(await importCsv(db, { file, kind: 'liquidations', symbol: 'BTCUSDT' })).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: rows,
+      rollup: NO_ROLLUP,
+    });
     expect(await count('liquidation_orders')).toBe(before);
   });
 
@@ -103,6 +114,77 @@ describe('import', () => {
       inserted: 12_000,
       updated: 0,
       unchanged: 0,
+      rollup: NO_ROLLUP,
     });
+    // Batches of 5,000 rolled up one transaction at a time, buckets across batch edges included.
+    const minutes = await storedCandles(db, 'SOLUSDT', '1m');
+    for (const iv of ROLLUP_INTERVALS) expect(await storedCandles(db, 'SOLUSDT', iv), iv).toEqual(rollUpFromScratch(minutes, iv));
+  });
+
+  it('1m klines roll up into every higher interval', async () => {
+    const minutes = await storedCandles(db, 'BTCUSDT', '1m');
+    expect(minutes).toHaveLength(120);
+    for (const iv of ROLLUP_INTERVALS) expect(await storedCandles(db, 'BTCUSDT', iv), iv).toEqual(rollUpFromScratch(minutes, iv));
+    const [day] = await storedCandles(db, 'BTCUSDT', '1d');
+    expect(day!.open).toBe('42283.5000000000');
+    expect(day!.trades).toBe(minutes.reduce((n, m) => n + m.trades, 0));
+  });
+
+  it('higher-interval klines are written on days without 1m, compared with the roll-up on days with 1m', async () => {
+    const trim = (d: string) => d.replace(/0+$/, '').replace(/\.$/, '');
+    const line = (c: TextCandle, width: number) =>
+      [
+        c.time,
+        trim(c.open),
+        trim(c.high),
+        trim(c.low),
+        trim(c.close),
+        trim(c.volume),
+        c.time + width - 1,
+        trim(c.quoteVolume),
+        c.trades,
+        0,
+        0,
+        0,
+      ].join(',');
+    const H = 3_600_000;
+    const derived = await storedCandles(db, 'BTCUSDT', '1h');
+    expect(derived.map((c) => c.time)).toEqual([1_704_067_200_000, 1_704_067_200_000 + H]);
+    const altered = { ...derived[1]!, close: derived[1]!.high };
+    expect(altered.close).not.toBe(derived[1]!.close);
+    const dayWithout = 1_704_067_200_000 + 24 * H;
+    const others: TextCandle[] = [0, 1, 2].map((i) => ({ ...derived[0]!, time: dayWithout + i * H }));
+    const lines = [
+      'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore',
+      line(derived[0]!, H),
+      line(altered, H),
+      // 05:00 of the same day: no 1m candles there, yet the day has 1m, so 1h is derived there too.
+      line({ ...derived[0]!, time: 1_704_067_200_000 + 5 * H }, H),
+      ...others.map((c) => line(c, H)),
+    ];
+    const file = join(tmp, 'BTCUSDT-1h-2024-01.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const report = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1h' });
+    expect(report).toEqual({
+      inserted: 3,
+      updated: 0,
+      unchanged: 0,
+      rollup: {
+        compared: 3,
+        differing: 2,
+        examples: [
+          { openTime: altered.time, column: 'close', file: trim(altered.close), rollup: trim(derived[1]!.close) },
+          { openTime: 1_704_067_200_000 + 5 * H, column: 'missing', file: null, rollup: null },
+        ],
+      },
+    });
+    // The roll-up stands; the day without 1m took the file's candles as they are.
+    expect(await storedCandles(db, 'BTCUSDT', '1h')).toEqual([...derived, ...others]);
+    expect((await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1h' })).unchanged).toBe(3);
+  });
+
+  it('refuses a symbol name outside the rule before reading the file', async () => {
+    const file = fixture('BTCUSDT-1m-2024-01-01.csv');
+    await expect(importCsv(db, { file, kind: 'klines', symbol: 'btcusdt', interval: '1m' })).rejects.toBeInstanceOf(InvalidQueryError);
   });
 });

@@ -1,3 +1,5 @@
+import { LIQUIDATION_COLUMNS, type LiquidationRow } from '@wick/market';
+import { Prng } from '@wick/testkit';
 import type { ResultSetHeader } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,14 +9,13 @@ import {
   streamLiquidations,
   streamLiquidationsRaw,
   summarizeLiquidations,
-  LIQUIDATION_COLUMNS,
+  InvalidQueryError,
+  MAX_BUCKETS_PER_SUMMARY_QUERY,
   type KeysetCursor,
   type LiquidationFilter,
-  type LiquidationRow,
   type TestDatabase,
 } from '../src/index.ts';
-import { Prng } from '../src/seed/prng.ts';
-import { units, unitsToString } from './exact.ts';
+import { units, unitsToString } from './support/exact.ts';
 
 let db: TestDatabase;
 let all: LiquidationRow[] = [];
@@ -205,6 +206,16 @@ describe('liquidations', () => {
       }
       expect(got.reduce((n, g) => n + g.longCount + g.shortCount, 0)).toBe(rows.length);
     }
+  });
+
+  it('one summary query answers at most MAX_BUCKETS_PER_SUMMARY_QUERY buckets', async () => {
+    const bucketMs = 1000;
+    const from = T0;
+    const atLimit = await summarizeLiquidations(db, { from, to: from + (MAX_BUCKETS_PER_SUMMARY_QUERY - 1) * bucketMs, bucketMs });
+    expect(atLimit).toHaveLength(MAX_BUCKETS_PER_SUMMARY_QUERY);
+    await expect(summarizeLiquidations(db, { from, to: from + MAX_BUCKETS_PER_SUMMARY_QUERY * bucketMs, bucketMs })).rejects.toBeInstanceOf(
+      InvalidQueryError,
+    );
   });
 
   it('streams every matching row, raw tuples in LIQUIDATION_COLUMNS order', async () => {

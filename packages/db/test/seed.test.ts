@@ -1,10 +1,13 @@
+import { candleOpenTime, INTERVALS, ROLLUP_INTERVALS } from '@wick/market';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, INTERVAL_MS, INTERVALS, seed, type TestDatabase } from '../src/index.ts';
-import { units } from './exact.ts';
+import { createTestDatabase, InvalidQueryError, latestMinuteCandle, seed, type SeedReport, type TestDatabase } from '../src/index.ts';
+import { rollUpFromScratch, storedCandles } from './support/rollup-oracle.ts';
 
 let db: TestDatabase;
-const OPTS = { symbols: 3, days: 2, liquidations: 20_000, seed: 42 };
+const DAY = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
+const OPTS = { symbols: 3, days: 2, liquidations: 20_000, seed: 42, start: START };
 
 beforeAll(async () => {
   db = await createTestDatabase('wick_test_db_seed');
@@ -13,48 +16,38 @@ afterAll(async () => {
   await db?.drop();
 });
 
+async function countsByInterval(): Promise<Record<string, number>> {
+  const [rows] = await db.pool.query<RowDataPacket[]>('SELECT `interval` AS iv, COUNT(*) AS n FROM candles GROUP BY `interval`');
+  return Object.fromEntries(rows.map((r) => [String(r.iv), Number(r.n)]));
+}
+
+async function expectDerivedFromMinutes(report: SeedReport): Promise<void> {
+  expect(await countsByInterval()).toEqual(report.candles);
+  for (const symbol of report.symbols) {
+    const minutes = await storedCandles(db, symbol, '1m');
+    for (const iv of ROLLUP_INTERVALS)
+      expect(await storedCandles(db, symbol, iv), `${symbol} ${iv}`).toEqual(rollUpFromScratch(minutes, iv));
+  }
+}
+
 describe('seed', () => {
-  it('is deterministic: same flags, same checksum, with either load method', async () => {
+  it('is deterministic for an explicit span: same flags, same checksum, with either load method', async () => {
     const a = await seed(db, OPTS);
     const b = await seed(db, { ...OPTS, method: 'insert' });
     expect(b.checksum).toBe(a.checksum);
     const c = await seed(db, { ...OPTS, seed: 43 });
     expect(c.checksum).not.toBe(a.checksum);
-    const d = await seed(db, OPTS);
+    // The same span named by its end instead of its start.
+    const d = await seed(db, { ...OPTS, start: undefined, end: START + 2 * DAY });
     expect(d.checksum).toBe(a.checksum);
-    expect(d.candles['1m']).toBe(3 * 2 * 1440);
+    expect(d.span).toEqual({ start: START, end: START + 2 * DAY });
+    expect(d.candles).toEqual({ '1m': 3 * 2 * 1440, '5m': 3 * 2 * 288, '15m': 3 * 2 * 96, '1h': 3 * 48, '4h': 3 * 12, '1d': 3 * 2 });
     const [n] = await db.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM liquidation_orders');
     expect(Number(n[0]!.n)).toBe(OPTS.liquidations);
   });
 
-  it('higher intervals are exact aggregates of the 1m candles', async () => {
-    for (const iv of INTERVALS.slice(1)) {
-      const ms = INTERVAL_MS[iv];
-      // Exact decimals compared as strings: SUM keeps the column's scale.
-      const [rows] = await db.pool.query<RowDataPacket[]>(
-        'SELECT h.symbol_id, h.open_time, h.open, h.high, h.low, h.close, h.volume, h.quote_volume, h.trades, a.*' +
-          ' FROM candles h JOIN (SELECT symbol_id AS sid, (open_time DIV ?) * ? AS t, MAX(high) AS mh, MIN(low) AS ml,' +
-          ' SUM(volume) AS mv, SUM(quote_volume) AS mq, SUM(trades) AS mt, COUNT(*) AS n, MIN(open_time) AS first,' +
-          " MAX(open_time) AS last FROM candles WHERE `interval` = '1m' GROUP BY sid, t) a" +
-          ' ON a.sid = h.symbol_id AND a.t = h.open_time WHERE h.`interval` = ?',
-        [ms, ms, iv],
-      );
-      expect(rows.length).toBe(3 * Math.ceil((2 * 86_400_000) / ms));
-      const [edges] = await db.pool.query<RowDataPacket[]>("SELECT symbol_id, open_time, open, close FROM candles WHERE `interval` = '1m'");
-      const byKey = new Map(edges.map((e) => [`${e.symbol_id}:${e.open_time}`, e]));
-      for (const r of rows) {
-        expect(Number(r.n)).toBe(ms / 60_000);
-        expect([r.high, r.low, units(r.volume, 10), units(r.quote_volume, 10), Number(r.trades)]).toEqual([
-          r.mh,
-          r.ml,
-          units(r.mv, 10),
-          units(r.mq, 10),
-          Number(r.mt),
-        ]);
-        expect(r.open).toBe(byKey.get(`${r.symbol_id}:${r.first}`)!.open);
-        expect(r.close).toBe(byKey.get(`${r.symbol_id}:${r.last}`)!.close);
-      }
-    }
+  it('derives every higher interval from the 1m candles by the roll-up', async () => {
+    await expectDerivedFromMinutes(await seed(db, OPTS));
   });
 
   it('liquidations look like a market: both sides, ties, heavy tail, clustered', async () => {
@@ -78,5 +71,35 @@ describe('seed', () => {
     );
     const counts = minutes.map((r) => Number(r.n));
     expect(counts[counts.length - 1]! / counts[Math.floor(counts.length / 2)]!).toBeGreaterThan(10);
+  });
+
+  it('by default ends at the present: the last 1m candle is the open minute, nothing after now', async () => {
+    const before = Date.now();
+    const report = await seed(db, { symbols: 2, days: 1, liquidations: 5_000, seed: 7 });
+    const after = Date.now();
+    expect(report.candles['1m']).toBe(2 * 1440);
+    expect(report.span.end - report.span.start).toBe(DAY);
+    for (const symbol of report.symbols) {
+      const last = await latestMinuteCandle(db, symbol);
+      expect(last!.time).toBe(report.span.end - 60_000);
+      expect(last!.time).toBeGreaterThanOrEqual(candleOpenTime('1m', before));
+      expect(last!.time).toBeLessThanOrEqual(candleOpenTime('1m', after));
+    }
+    const [latest] = await db.pool.query<RowDataPacket[]>('SELECT MAX(order_trade_time) AS t, COUNT(*) AS n FROM liquidation_orders');
+    expect(Number(latest[0]!.n)).toBe(5_000);
+    expect(Number(latest[0]!.t)).toBeLessThanOrEqual(after);
+    // The span need not start at midnight: the first and last buckets are partial roll-ups.
+    await expectDerivedFromMinutes(report);
+    const days = await storedCandles(db, report.symbols[0]!, '1d');
+    expect(days.map((d) => d.time)).toEqual([
+      ...new Set([candleOpenTime('1d', report.span.start), candleOpenTime('1d', report.span.end - 1)]),
+    ]);
+    expect(INTERVALS.every((iv) => report.candles[iv] > 0)).toBe(true);
+  });
+
+  it('refuses a span it cannot honour', async () => {
+    await expect(seed(db, { start: START + 1 })).rejects.toBeInstanceOf(InvalidQueryError);
+    await expect(seed(db, { start: START, end: START })).rejects.toBeInstanceOf(InvalidQueryError);
+    await expect(seed(db, { start: START, end: START + 91 * DAY })).rejects.toThrow(/at most 90 days/);
   });
 });

@@ -12,3 +12,11 @@ export function intFlag(value: string | boolean | undefined, name: string): numb
   if (!Number.isSafeInteger(n)) throw new Error(`--${name} must be an integer, got ${value}`);
   return n;
 }
+
+/** A time flag as ms since the epoch or an ISO date (`2024-01-01`, `2024-01-01T12:00Z`). */
+export function timeFlag(value: string | boolean | undefined, name: string): number | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`--${name} must be ms since the epoch or an ISO date, got ${value}`);
+  return n;
+}

@@ -1,7 +1,7 @@
+import { isInterval } from '@wick/market';
 import { createDatabase } from '../client.ts';
 import { ImportError } from '../errors.ts';
 import { importCsv } from '../import/import-csv.ts';
-import { isInterval } from '../intervals.ts';
 import { migrate } from '../migrate.ts';
 import { cliArgs } from './args.ts';
 import { progressPrinter } from './progress.ts';
@@ -35,6 +35,20 @@ try {
     progress.stop();
     const secs = (performance.now() - started) / 1000;
     console.log(`${file}: ${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged in ${secs.toFixed(2)} s`);
+    if (r.rollup.compared > 0) {
+      console.log(
+        `  ${r.rollup.compared} rows fall on days that have 1m candles: not written (${interval} is derived from 1m there),` +
+          ` compared with the roll-up: ${r.rollup.differing} differ`,
+      );
+      for (const d of r.rollup.examples) {
+        const at = new Date(d.openTime).toISOString();
+        console.log(
+          d.column === 'missing'
+            ? `    ${at}: no 1m candles in this span`
+            : `    ${at}: ${d.column} is ${d.file} in the file, ${d.rollup} in the roll-up`,
+        );
+      }
+    }
   }
 } catch (err) {
   progress.stop();

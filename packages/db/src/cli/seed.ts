@@ -1,7 +1,7 @@
 import { createDatabase } from '../client.ts';
 import { migrate } from '../migrate.ts';
 import { seed } from '../seed/seed.ts';
-import { cliArgs, intFlag } from './args.ts';
+import { cliArgs, intFlag, timeFlag } from './args.ts';
 import { progressPrinter } from './progress.ts';
 
 const { values } = cliArgs({
@@ -10,6 +10,7 @@ const { values } = cliArgs({
   liquidations: { type: 'string' },
   seed: { type: 'string' },
   start: { type: 'string' },
+  end: { type: 'string' },
   method: { type: 'string' },
 });
 
@@ -26,14 +27,19 @@ try {
     days: intFlag(values.days, 'days'),
     liquidations: intFlag(values.liquidations, 'liquidations'),
     seed: intFlag(values.seed, 'seed'),
-    start: values.start === undefined ? undefined : Date.parse(values.start),
+    start: timeFlag(values.start, 'start'),
+    end: timeFlag(values.end, 'end'),
     method,
     onProgress: (p) => progress.update(p),
   });
   progress.stop();
   const candles = Object.values(report.candles).reduce((a, b) => a + b, 0);
+  const iso = (ms: number) => new Date(ms).toISOString();
   console.log(`symbols       ${report.symbols.join(' ')}`);
-  console.log(`candles       ${candles} rows in ${report.seconds.candles.toFixed(2)} s (${report.rowsPerSecond.candles} rows/s)`);
+  console.log(`1m candles    ${iso(report.span.start)} .. ${iso(report.span.end)} (end exclusive)`);
+  console.log(
+    `candles       ${candles} rows in ${report.seconds.candles.toFixed(2)} s (${report.rowsPerSecond.candles} rows/s, roll-ups included)`,
+  );
   console.log(
     `liquidations  ${report.liquidations} rows in ${report.seconds.liquidations.toFixed(2)} s (${report.rowsPerSecond.liquidations} rows/s)`,
   );

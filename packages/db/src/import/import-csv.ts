@@ -1,12 +1,17 @@
 import { basename } from 'node:path';
+import { isInterval, isSymbolName, SYMBOL_RULE, type Interval } from '@wick/market';
 import type { ResultSetHeader } from 'mysql2/promise';
+import type { CandleRow } from '../candle-row.ts';
 import { inTransaction, type Database } from '../client.ts';
+import { writeDirectRows } from '../direct-write.ts';
 import { ImportError, InvalidQueryError } from '../errors.ts';
-import { isInterval, type Interval } from '../intervals.ts';
+import { LIQUIDATION_FIELD_COLUMNS, type LiquidationFields } from '../liquidation-fields.ts';
+import { writeMinuteRows } from '../minute-write.ts';
 import { ensureSymbols, splitSymbol } from '../symbols.ts';
-import { upsertCounts } from '../candles.ts';
+import { inWriteTransaction } from '../write-transaction.ts';
 import { csvLines } from './csv-rows.ts';
 import { isHeader, parseKline, parseLiquidation, RowError } from './parse.ts';
+import { differencesFromRollup, type RollupDifference } from './rollup-check.ts';
 
 export interface ImportOptions {
   file: string;
@@ -17,6 +22,17 @@ export interface ImportOptions {
   onProgress?: (p: { table: string; done: number; total: number }) => void;
 }
 
+/**
+ * Higher-interval rows that fall on UTC days with 1m candles: there the interval is derived from
+ * 1m, so they are not written but compared with the roll-up.
+ */
+export interface RollupComparison {
+  compared: number;
+  differing: number;
+  /** The first few differing rows, in file order. */
+  examples: RollupDifference[];
+}
+
 export interface ImportReport {
   /** Rows that were new. */
   inserted: number;
@@ -24,36 +40,38 @@ export interface ImportReport {
   updated: number;
   /** Rows already stored exactly so. */
   unchanged: number;
+  rollup: RollupComparison;
 }
 
 const BATCH = 5000;
-
-const KLINE_SQL =
-  'INSERT INTO candles (symbol_id, `interval`, open_time, open, high, low, close, volume, quote_volume, trades) VALUES ?' +
-  ' ON DUPLICATE KEY UPDATE open = VALUES(open), high = VALUES(high), low = VALUES(low), close = VALUES(close),' +
-  ' volume = VALUES(volume), quote_volume = VALUES(quote_volume), trades = VALUES(trades)';
+const MAX_EXAMPLES = 5;
 
 // A duplicate on the natural key (schema.ts) is the same liquidation: leave it, count it unchanged.
 const LIQUIDATION_SQL =
-  'INSERT INTO liquidation_orders (symbol_id, side, order_type, time_in_force, original_quantity, price, average_price,' +
-  ' order_status, last_fill_quantity, accumulated_fill_quantity, order_trade_time) VALUES ? ON DUPLICATE KEY UPDATE id = id';
+  `INSERT INTO liquidation_orders (symbol_id, ${LIQUIDATION_FIELD_COLUMNS.join(', ')}) VALUES ?` + ' ON DUPLICATE KEY UPDATE id = id';
 
 /**
  * Imports one Binance public CSV file. The whole file is validated before anything is written,
  * so a malformed row (reported with file and line) leaves the database untouched; then rows are
  * written in batches, one transaction each. Re-importing a file changes nothing.
+ *
+ * 1m klines roll up into every higher interval in the same transaction as their batch. Klines of
+ * a higher interval are written only for UTC days without 1m candles; on days with 1m they are
+ * compared with the roll-up instead and the differences reported (`rollup`).
  */
 export async function importCsv(database: Database, opts: ImportOptions): Promise<ImportReport> {
   if (opts.kind !== 'klines' && opts.kind !== 'liquidations') throw new InvalidQueryError(`unknown kind ${String(opts.kind)}`);
   if (opts.kind === 'klines' && (opts.interval === undefined || !isInterval(opts.interval))) {
     throw new InvalidQueryError('klines need an interval (1m 5m 15m 1h 4h 1d)');
   }
-  if (!/^[A-Z0-9]{2,32}$/.test(opts.symbol)) throw new InvalidQueryError(`not a symbol name: ${opts.symbol}`);
+  if (!isSymbolName(opts.symbol)) throw new InvalidQueryError(`symbol ${JSON.stringify(opts.symbol)} ${SYMBOL_RULE}`);
+  const kind = opts.kind;
   const interval = opts.interval ?? '1m';
-  const table = opts.kind === 'klines' ? 'candles' : 'liquidation_orders';
+  const table = kind === 'klines' ? 'candles' : 'liquidation_orders';
   const name = basename(opts.file);
 
-  async function* rows(): AsyncGenerator<{ line: number; row: (string | number)[] }> {
+  /** The file's rows parsed, header skipped; a bad row throws ImportError with its line. */
+  async function* parsedRows<T>(parse: (fields: string[]) => T): AsyncGenerator<T> {
     let first = true;
     try {
       for await (const { line, fields } of csvLines(opts.file)) {
@@ -63,7 +81,7 @@ export async function importCsv(database: Database, opts: ImportOptions): Promis
         }
         first = false;
         try {
-          yield { line, row: opts.kind === 'klines' ? parseKline(fields, interval) : parseLiquidation(fields) };
+          yield parse(fields);
         } catch (err) {
           if (err instanceof RowError) throw new ImportError(name, line, err.message);
           throw err;
@@ -75,40 +93,55 @@ export async function importCsv(database: Database, opts: ImportOptions): Promis
     }
   }
 
-  let total = 0;
-  for await (const _ of rows()) total++;
+  /** Validates every row (a first pass), then writes them in batches (a second). */
+  async function importRows<T>(parse: (fields: string[]) => T, write: (batch: T[], symbolId: number) => Promise<void>): Promise<void> {
+    let total = 0;
+    for await (const _ of parsedRows(parse)) total++;
+    const { base, quote } = splitSymbol(opts.symbol);
+    const symbolId = (await ensureSymbols(database, [{ name: opts.symbol, base, quote }])).get(opts.symbol)!;
+    let done = 0;
+    opts.onProgress?.({ table, done, total });
+    let batch: T[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await write(batch, symbolId);
+      done += batch.length;
+      batch = [];
+      opts.onProgress?.({ table, done, total });
+    };
+    for await (const row of parsedRows(parse)) {
+      batch.push(row);
+      if (batch.length >= BATCH) await flush();
+    }
+    await flush();
+  }
 
-  const { base, quote } = splitSymbol(opts.symbol);
-  const symbolId = (await ensureSymbols(database, [{ name: opts.symbol, base, quote }])).get(opts.symbol)!;
-  const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0 };
-  let done = 0;
-  opts.onProgress?.({ table, done, total });
-  const write = async (batch: (string | number)[][]) => {
-    const values = opts.kind === 'klines' ? batch.map((r) => [symbolId, interval, ...r]) : batch.map((r) => [symbolId, ...r]);
+  const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rollup: { compared: 0, differing: 0, examples: [] } };
+
+  const writeKlines = async (batch: CandleRow[], symbolId: number) => {
+    const written = await inWriteTransaction(database, async (conn) => {
+      if (interval === '1m') return { counts: await writeMinuteRows(conn, symbolId, batch), compared: 0, differences: [] };
+      const counts = await writeDirectRows(conn, symbolId, interval, batch);
+      const differences = await differencesFromRollup(conn, symbolId, interval, counts.derived);
+      return { counts, compared: counts.derived.length, differences };
+    });
+    report.inserted += written.counts.inserted;
+    report.updated += written.counts.updated;
+    report.unchanged += batch.length - written.compared - written.counts.inserted - written.counts.updated;
+    report.rollup.compared += written.compared;
+    report.rollup.differing += written.differences.length;
+    report.rollup.examples.push(...written.differences.slice(0, Math.max(0, MAX_EXAMPLES - report.rollup.examples.length)));
+  };
+  const writeLiquidations = async (batch: LiquidationFields[], symbolId: number) => {
     const header = await inTransaction(database, async (conn) => {
-      const [h] = await conn.query<ResultSetHeader>(opts.kind === 'klines' ? KLINE_SQL : LIQUIDATION_SQL, [values]);
+      const [h] = await conn.query<ResultSetHeader>(LIQUIDATION_SQL, [batch.map((r) => [symbolId, ...r])]);
       return h;
     });
-    if (opts.kind === 'klines') {
-      const c = upsertCounts(header);
-      report.inserted += c.inserted;
-      report.updated += c.updated;
-      report.unchanged += batch.length - c.inserted - c.updated;
-    } else {
-      report.inserted += header.affectedRows;
-      report.unchanged += batch.length - header.affectedRows;
-    }
-    done += batch.length;
-    opts.onProgress?.({ table, done, total });
+    report.inserted += header.affectedRows;
+    report.unchanged += batch.length - header.affectedRows;
   };
-  let batch: (string | number)[][] = [];
-  for await (const { row } of rows()) {
-    batch.push(row);
-    if (batch.length >= BATCH) {
-      await write(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await write(batch);
+
+  if (kind === 'klines') await importRows((fields) => parseKline(fields, interval), writeKlines);
+  else await importRows(parseLiquidation, writeLiquidations);
   return report;
 }

@@ -1,4 +1,6 @@
-import { INTERVAL_MS, type Interval } from '../intervals.ts';
+import { INTERVAL_MS, SIDES, type Interval } from '@wick/market';
+import type { CandleRow } from '../candle-row.ts';
+import type { LiquidationFields } from '../liquidation-fields.ts';
 
 /** Thrown by the row parsers; the importer adds file and line. */
 export class RowError extends Error {}
@@ -29,19 +31,8 @@ function intField(name: string, raw: string | undefined): number {
   return Number(raw);
 }
 
-export type KlineRow = [
-  openTime: number,
-  open: string,
-  high: string,
-  low: string,
-  close: string,
-  volume: string,
-  quoteVolume: string,
-  trades: number,
-];
-
 /** open_time, open, high, low, close, volume, close_time, quote_volume, count, taker_buy_volume, taker_buy_quote_volume, ignore */
-export function parseKline(fields: string[], interval: Interval): KlineRow {
+export function parseKline(fields: string[], interval: Interval): CandleRow {
   if (fields.length !== 12) throw new RowError(`expected 12 columns, found ${fields.length}`);
   const openTime = msField('open_time', fields[0]);
   if (openTime % INTERVAL_MS[interval] !== 0) throw new RowError(`open_time ${openTime} is not aligned to ${interval}`);
@@ -58,27 +49,14 @@ export function parseKline(fields: string[], interval: Interval): KlineRow {
   return [openTime, open, high, low, close, volume, quoteVolume, trades];
 }
 
-export type LiquidationCsvRow = [
-  side: 'BUY' | 'SELL',
-  orderType: string,
-  timeInForce: string,
-  originalQuantity: string,
-  price: string,
-  averagePrice: string,
-  orderStatus: string,
-  lastFillQuantity: string,
-  accumulatedFillQuantity: string,
-  orderTradeTime: number,
-];
-
 const WORD = /^[A-Z_]+$/;
 
 /** time, side, order_type, time_in_force, original_quantity, price, average_price, order_status, last_fill_quantity, accumulated_fill_quantity */
-export function parseLiquidation(fields: string[]): LiquidationCsvRow {
+export function parseLiquidation(fields: string[]): LiquidationFields {
   if (fields.length !== 10) throw new RowError(`expected 10 columns, found ${fields.length}`);
   const time = msField('time', fields[0]);
-  const side = fields[1];
-  if (side !== 'BUY' && side !== 'SELL') throw new RowError(`side must be BUY or SELL, got ${JSON.stringify(side)}`);
+  const side = SIDES.find((s) => s === fields[1]);
+  if (side === undefined) throw new RowError(`side must be ${SIDES.join(' or ')}, got ${JSON.stringify(fields[1])}`);
   const word = (name: string, raw: string | undefined, max: number) => {
     if (raw === undefined || !WORD.test(raw) || raw.length > max)
       throw new RowError(`${name} is not a word of at most ${max} letters: ${JSON.stringify(raw)}`);

@@ -3,7 +3,7 @@ import type { MarketSpec } from './markets.ts';
 
 /**
  * 1m candles as integer units (price ticks of 10^-priceDecimals, volume lots of 10^-lotDecimals,
- * quote volume in cents) so every higher interval aggregates from them exactly.
+ * quote volume in cents): exact decimals once formatted, so the roll-ups stay exact too.
  */
 export interface MinuteCandles {
   n: number;
@@ -69,57 +69,4 @@ export function walkMinutes(spec: MarketSpec, minutes: number, rng: Prng): Minut
     prevClose = close;
   }
   return c;
-}
-
-export interface Aggregated {
-  n: number;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-  quoteCents: Float64Array;
-  trades: Float64Array;
-}
-
-/** Buckets of `per` minutes starting at minute 0 (the start is day-aligned): exact in units. */
-export function aggregate(c: MinuteCandles, startMs: number, per: number): Aggregated {
-  const n = Math.ceil(c.n / per);
-  const a: Aggregated = {
-    n,
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    quoteCents: new Float64Array(n),
-    trades: new Float64Array(n),
-  };
-  for (let b = 0; b < n; b++) {
-    const from = b * per;
-    const to = Math.min(c.n, from + per);
-    let high = -Infinity;
-    let low = Infinity;
-    let volume = 0;
-    let quote = 0;
-    let trades = 0;
-    for (let i = from; i < to; i++) {
-      if (c.high[i]! > high) high = c.high[i]!;
-      if (c.low[i]! < low) low = c.low[i]!;
-      volume += c.volume[i]!;
-      quote += c.quoteCents[i]!;
-      trades += c.trades[i]!;
-    }
-    a.time[b] = startMs + from * 60_000;
-    a.open[b] = c.open[from]!;
-    a.close[b] = c.close[to - 1]!;
-    a.high[b] = high;
-    a.low[b] = low;
-    a.volume[b] = volume;
-    a.quoteCents[b] = quote;
-    a.trades[b] = trades;
-  }
-  return a;
 }

@@ -1,36 +1,14 @@
+import type { Side } from '@wick/market';
+import { LIQUIDATION_FIELD_COLUMNS, type LiquidationFields } from '../liquidation-fields.ts';
 import type { MinuteCandles } from './candle-walk.ts';
 import { formatScaled } from './decimal.ts';
 import type { MarketSpec } from './markets.ts';
 import type { Prng } from './prng.ts';
 
-/** Columns in LOAD DATA / INSERT order (SEED_LIQUIDATION_COLUMNS). */
-export type SeedLiquidation = [
-  symbolId: number,
-  side: 'BUY' | 'SELL',
-  orderType: string,
-  timeInForce: string,
-  originalQuantity: string,
-  price: string,
-  averagePrice: string,
-  orderStatus: string,
-  lastFillQuantity: string,
-  accumulatedFillQuantity: string,
-  orderTradeTime: number,
-];
+/** A row in LOAD DATA / INSERT order: symbol_id, then the liquidation's fields. */
+export type SeedLiquidation = [symbolId: number, ...fields: LiquidationFields];
 
-export const SEED_LIQUIDATION_COLUMNS = [
-  'symbol_id',
-  'side',
-  'order_type',
-  'time_in_force',
-  'original_quantity',
-  'price',
-  'average_price',
-  'order_status',
-  'last_fill_quantity',
-  'accumulated_fill_quantity',
-  'order_trade_time',
-] as const;
+export const SEED_LIQUIDATION_COLUMNS = ['symbol_id', ...LIQUIDATION_FIELD_COLUMNS] as const;
 
 /** Draws `count` minutes with probability rising steeply with the minute's range: clustering. */
 function minuteCounts(c: MinuteCandles, count: number, rng: Prng): Uint32Array {
@@ -63,7 +41,8 @@ function minuteCounts(c: MinuteCandles, count: number, rng: Prng): Uint32Array {
  * Liquidations for one market, minute by minute: sides follow the minute's direction (a falling
  * market liquidates longs = SELL orders), many share an exact millisecond (cascades hit one
  * matching-engine tick), notional is Pareto-distributed. Rows are unique on the table's natural
- * key by construction (a per-minute set; a clash bumps the quantity by one lot).
+ * key by construction (a per-minute set; a clash bumps the quantity by one lot). No trade time is
+ * after `notAfter` (the present, when the candles end at the open minute).
  */
 export function* generateLiquidations(
   spec: MarketSpec,
@@ -72,6 +51,7 @@ export function* generateLiquidations(
   startMs: number,
   count: number,
   rng: Prng,
+  notAfter = Number.POSITIVE_INFINITY,
 ): Generator<SeedLiquidation> {
   const counts = minuteCounts(c, count, rng);
   const lot = 10 ** spec.lotDecimals;
@@ -83,14 +63,16 @@ export function* generateLiquidations(
     if (k === 0) continue;
     seen.clear();
     const minuteStart = startMs + m * 60_000;
+    // The whole minute, or up to the present in the open one.
+    const span = Math.max(1, Math.min(60_000, notAfter - minuteStart + 1));
     const nb = 1 + rng.int(3);
-    for (let b = 0; b < nb; b++) bursts[b] = minuteStart + rng.int(60_000);
+    for (let b = 0; b < nb; b++) bursts[b] = minuteStart + rng.int(span);
     const falling = c.close[m]! < c.open[m]!;
     const high = c.high[m]!;
     const low = c.low[m]!;
     for (let j = 0; j < k; j++) {
-      const time = rng.next() < 0.6 ? bursts[rng.int(nb)]! : minuteStart + rng.int(60_000);
-      const side: 'BUY' | 'SELL' = rng.next() < (falling ? 0.8 : 0.2) ? 'SELL' : 'BUY';
+      const time = rng.next() < 0.6 ? bursts[rng.int(nb)]! : minuteStart + rng.int(span);
+      const side: Side = rng.next() < (falling ? 0.8 : 0.2) ? 'SELL' : 'BUY';
       const avg = Math.max(1, Math.round(low + rng.next() * (high - low)));
       const slip = 0.0005 + 0.004 * rng.next();
       const price = Math.max(1, Math.round(avg * (side === 'SELL' ? 1 - slip : 1 + slip)));

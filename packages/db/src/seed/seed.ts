@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { candleOpenTime, INTERVAL_MS, INTERVALS, type Interval } from '@wick/market';
 import { z } from 'zod';
+import { CANDLE_ROW_COLUMNS } from '../candle-row.ts';
 import { withConnection, type Database } from '../client.ts';
 import { InvalidQueryError } from '../errors.ts';
-import { INTERVAL_MS, INTERVALS, type Interval } from '../intervals.ts';
+import { rollUpSpan } from '../rollup/cascade.ts';
 import { ensureSymbols, forgetSymbols } from '../symbols.ts';
 import { bulkLoad, isLocalInfileRefused, type LoadMethod } from './bulk-load.ts';
-import { aggregate, walkMinutes } from './candle-walk.ts';
+import { walkMinutes } from './candle-walk.ts';
 import { formatScaled } from './decimal.ts';
 import { generateLiquidations, SEED_LIQUIDATION_COLUMNS } from './liquidation-gen.ts';
 import { markets, MAX_SEED_SYMBOLS, type MarketSpec } from './markets.ts';
@@ -13,11 +15,18 @@ import { deriveSeed, Prng } from './prng.ts';
 
 export interface SeedOptions {
   symbols?: number;
+  /** Length of the series in days of 1m candles (default 2); ignored when both start and end are given. */
   days?: number;
   liquidations?: number;
   seed?: number;
-  /** First candle's open time, ms, aligned to a day. Fixed by default so output never depends on today. */
+  /** Open time (ms, minute-aligned) of the first 1m candle. */
   start?: number;
+  /**
+   * End (ms, minute-aligned, exclusive) of the 1m candles. Without start or end the series ends
+   * at the present: its last 1m candle is the current, open minute, so a live feed continues it
+   * without a gap. An explicit start or end makes the output independent of the clock.
+   */
+  end?: number;
   /** 'auto' tries LOAD DATA LOCAL INFILE and falls back to multi-row INSERT if the server refuses. */
   method?: LoadMethod | 'auto';
 }
@@ -30,6 +39,8 @@ export interface SeedProgress {
 
 export interface SeedReport {
   symbols: string[];
+  /** [start, end) of the 1m candles, ms. */
+  span: { start: number; end: number };
   candles: Record<Interval, number>;
   liquidations: number;
   method: LoadMethod;
@@ -38,25 +49,45 @@ export interface SeedReport {
   checksum: string;
 }
 
-export const DEFAULT_SEED_START = Date.UTC(2024, 0, 1);
+const MINUTE = INTERVAL_MS['1m'];
+const DEFAULT_DAYS = 2;
+const MAX_DAYS = 90;
 
-export const seedOptionsSchema = z.object({
-  symbols: z.number().int().min(1).max(MAX_SEED_SYMBOLS).default(3),
-  days: z.number().int().min(1).max(90).default(2),
-  liquidations: z.number().int().min(0).max(50_000_000).default(10_000),
-  seed: z.number().int().min(0).max(0xffffffff).default(42),
-  start: z
+const msField = (name: string) =>
+  z
     .number()
     .int()
     .min(0)
-    .refine((v) => v % INTERVAL_MS['1d'] === 0, 'start must be aligned to a UTC day')
-    .default(DEFAULT_SEED_START),
+    .refine((v) => v % MINUTE === 0, `${name} must be aligned to a minute`)
+    .optional();
+
+export const seedOptionsSchema = z.object({
+  symbols: z.number().int().min(1).max(MAX_SEED_SYMBOLS).default(3),
+  days: z.number().int().min(1).max(MAX_DAYS).optional(),
+  liquidations: z.number().int().min(0).max(50_000_000).default(10_000),
+  seed: z.number().int().min(0).max(0xffffffff).default(42),
+  start: msField('start'),
+  end: msField('end'),
   method: z.enum(['auto', 'load-data', 'insert']).default('auto'),
 });
 
-const CANDLE_COLUMNS = ['symbol_id', 'interval', 'open_time', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades'] as const;
+/** The [start, end) of the 1m candles, and whether it ends at the present. */
+export function seedSpan(o: { days?: number; start?: number; end?: number }, nowMs: number): { start: number; end: number; live: boolean } {
+  const length = (o.days ?? DEFAULT_DAYS) * INTERVAL_MS['1d'];
+  const live = o.start === undefined && o.end === undefined;
+  const end = o.end ?? (o.start !== undefined ? o.start + length : candleOpenTime('1m', nowMs) + MINUTE);
+  const start = o.start ?? end - length;
+  if (end <= start) throw new InvalidQueryError('invalid seed options: end must be after start');
+  if (end - start > MAX_DAYS * INTERVAL_MS['1d']) throw new InvalidQueryError(`invalid seed options: at most ${MAX_DAYS} days of candles`);
+  return { start, end, live };
+}
 
-const PER_MINUTES: Record<Interval, number> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '4h': 240, '1d': 1440 };
+/** Buckets of `interval` that [start, end) touches: partial ones at either end included. */
+function bucketCount(interval: Interval, start: number, end: number): number {
+  return (candleOpenTime(interval, end - 1) - candleOpenTime(interval, start)) / INTERVAL_MS[interval] + 1;
+}
+
+const CANDLE_COLUMNS = ['symbol_id', 'interval', ...CANDLE_ROW_COLUMNS] as const;
 
 function walkFor(spec: MarketSpec, index: number, minutes: number, seed: number) {
   return walkMinutes(spec, minutes, new Prng(deriveSeed(seed, 'walk', index, spec.name)));
@@ -77,8 +108,9 @@ function split(total: number, weights: number[]): number[] {
 }
 
 /**
- * Replaces all market data with a deterministic synthetic set: same options, same rows, same
- * checksum. 1m candles come from a random walk; higher intervals are exact aggregates of them.
+ * Replaces all market data with a deterministic synthetic set: same options (with an explicit
+ * start or end), same rows, same checksum. 1m candles come from a random walk; the higher
+ * intervals are derived from them by the same roll-up SQL as every 1m write, over the whole span.
  */
 export async function seed(
   database: Database,
@@ -88,8 +120,12 @@ export async function seed(
   if (!parsed.success) throw new InvalidQueryError(`invalid seed options: ${parsed.error.message}`);
   const o = parsed.data;
   const onProgress = options.onProgress ?? (() => undefined);
+  const now = Date.now();
+  const span = seedSpan(o, now);
   const specs = markets(o.symbols);
-  const minutes = o.days * 1440;
+  const minutes = (span.end - span.start) / MINUTE;
+  // In a series that ends at the present, no liquidation is stamped after it.
+  const notAfter = span.live ? now : Number.POSITIVE_INFINITY;
 
   await withConnection(database, async (conn) => {
     // TRUNCATE is refused on a table referenced by a foreign key, even an empty one.
@@ -106,32 +142,27 @@ export async function seed(
     specs.map((s) => ({ name: s.name, base: s.base, quote: s.quote })),
   );
 
-  const candleCounts = Object.fromEntries(INTERVALS.map((iv) => [iv, specs.length * Math.ceil(minutes / PER_MINUTES[iv])])) as Record<
-    Interval,
-    number
-  >;
+  const perSymbol = Object.fromEntries(INTERVALS.map((iv) => [iv, bucketCount(iv, span.start, span.end)])) as Record<Interval, number>;
+  const candleCounts = Object.fromEntries(INTERVALS.map((iv) => [iv, specs.length * perSymbol[iv]])) as Record<Interval, number>;
   const candleTotal = Object.values(candleCounts).reduce((a, b) => a + b, 0);
 
-  function* candleRows(): Generator<(string | number)[]> {
+  function* minuteRows(): Generator<(string | number)[]> {
     for (const [index, spec] of specs.entries()) {
       const id = ids.get(spec.name)!;
       const m = walkFor(spec, index, minutes, o.seed);
-      for (const iv of INTERVALS) {
-        const a = aggregate(m, o.start, PER_MINUTES[iv]);
-        for (let i = 0; i < a.n; i++) {
-          yield [
-            id,
-            iv,
-            a.time[i]!,
-            formatScaled(a.open[i]!, spec.priceDecimals),
-            formatScaled(a.high[i]!, spec.priceDecimals),
-            formatScaled(a.low[i]!, spec.priceDecimals),
-            formatScaled(a.close[i]!, spec.priceDecimals),
-            formatScaled(a.volume[i]!, spec.lotDecimals),
-            formatScaled(a.quoteCents[i]!, 2),
-            a.trades[i]!,
-          ];
-        }
+      for (let i = 0; i < m.n; i++) {
+        yield [
+          id,
+          '1m',
+          span.start + i * MINUTE,
+          formatScaled(m.open[i]!, spec.priceDecimals),
+          formatScaled(m.high[i]!, spec.priceDecimals),
+          formatScaled(m.low[i]!, spec.priceDecimals),
+          formatScaled(m.close[i]!, spec.priceDecimals),
+          formatScaled(m.volume[i]!, spec.lotDecimals),
+          formatScaled(m.quoteCents[i]!, 2),
+          m.trades[i]!,
+        ];
       }
     }
   }
@@ -144,37 +175,55 @@ export async function seed(
     for (const [index, spec] of specs.entries()) {
       const m = walkFor(spec, index, minutes, o.seed);
       const rng = new Prng(deriveSeed(o.seed, 'liquidations', index, spec.name));
-      yield* generateLiquidations(spec, ids.get(spec.name)!, m, o.start, perMarket[index]!, rng);
+      yield* generateLiquidations(spec, ids.get(spec.name)!, m, span.start, perMarket[index]!, rng, notAfter);
     }
   }
 
+  /** Reports rows done of one table; restarts at 0 when a load falls back to the other method. */
+  const progressOf = (table: string, total: number) => {
+    let done = 0;
+    onProgress({ table, done, total });
+    return {
+      add(n: number) {
+        done += n;
+        onProgress({ table, done, total });
+      },
+      restart() {
+        done = 0;
+      },
+    };
+  };
+
   let method: LoadMethod = o.method === 'auto' ? 'load-data' : o.method;
-  const load = async (table: string, columns: readonly string[], rows: () => Iterable<(string | number)[]>, total: number) =>
-    withConnection(database, async (conn) => {
+  const load = async (table: string, columns: readonly string[], rows: () => Iterable<(string | number)[]>, total: number) => {
+    const progress = progressOf(table, total);
+    await withConnection(database, async (conn) => {
       // Rows are unique and reference existing symbols by construction: skip the checks.
       await conn.query('SET unique_checks = 0, foreign_key_checks = 0');
       try {
-        let done = 0;
-        const progress = (n: number) => {
-          done += n;
-          onProgress({ table, done, total });
-        };
-        onProgress({ table, done: 0, total });
         try {
-          return await bulkLoad(conn, table, columns, rows(), method, progress);
+          await bulkLoad(conn, table, columns, rows(), method, progress.add);
         } catch (err) {
           if (o.method !== 'auto' || method !== 'load-data' || !isLocalInfileRefused(err)) throw err;
           method = 'insert';
-          done = 0;
-          return await bulkLoad(conn, table, columns, rows(), method, progress);
+          progress.restart();
+          await bulkLoad(conn, table, columns, rows(), method, progress.add);
         }
       } finally {
         await conn.query('SET unique_checks = 1, foreign_key_checks = 1');
       }
     });
+    return progress;
+  };
 
   let t0 = performance.now();
-  await load('candles', CANDLE_COLUMNS, candleRows, candleTotal);
+  const candleProgress = await load('candles', CANDLE_COLUMNS, minuteRows, candleTotal);
+  await withConnection(database, async (conn) => {
+    for (const spec of specs) {
+      await rollUpSpan(conn, ids.get(spec.name)!, span.start, span.end);
+      candleProgress.add(candleTotal / specs.length - perSymbol['1m']);
+    }
+  });
   const candleSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();
   await load('liquidation_orders', SEED_LIQUIDATION_COLUMNS, liquidationRows, o.liquidations);
@@ -184,6 +233,7 @@ export async function seed(
   const checksumSeconds = (performance.now() - t0) / 1000;
   return {
     symbols: specs.map((s) => s.name),
+    span: { start: span.start, end: span.end },
     candles: candleCounts,
     liquidations: o.liquidations,
     method,

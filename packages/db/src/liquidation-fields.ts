@@ -1,0 +1,10 @@
+import { LIQUIDATION_COLUMNS, type LiquidationTuple } from '@wick/market';
+
+/**
+ * A liquidation as written to `liquidation_orders` after symbol_id: the LiquidationTuple without
+ * its id (the table assigns it), symbol (stored as symbol_id) and usd (computed on read).
+ */
+export type LiquidationFields = LiquidationTuple extends [unknown, unknown, ...infer Fields, unknown] ? Fields : never;
+
+/** The table's columns in LiquidationFields order. */
+export const LIQUIDATION_FIELD_COLUMNS = LIQUIDATION_COLUMNS.slice(2, -1);
