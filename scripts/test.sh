@@ -23,6 +23,9 @@ for check in format:check lint lint:arch docs:check typecheck; do
   fi
 done
 eval "$(bash scripts/services.sh up | sed 's/^/export /')" || exit 1
+# The browser tests drive Debian's Chromium (installed here like Valkey is; ~1 min the first time).
+CHROMIUM_PATH=$(bash scripts/chromium.sh) || exit 1
+export CHROMIUM_PATH
 pnpm exec turbo run test --concurrency=1 --continue --only "$@"
 status=$?
 WICK_CHECKS="$reports/checks.txt" node scripts/test-summary.mjs

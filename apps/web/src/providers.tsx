@@ -1,0 +1,42 @@
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createWickClient } from '@wick/client';
+import { useState, type ReactNode } from 'react';
+import { isRetryable, retryAfterMs } from './api-errors.ts';
+import { recordFailure } from './status/incident-store.ts';
+import { TRPCProvider } from './trpc.ts';
+
+const MAX_RETRIES = 3;
+
+/** The one QueryClient and tRPC client of the page, made once; the API is the page's own origin. */
+function makeClients() {
+  const queryClient = new QueryClient({
+    // Every failure feeds the banners (database down, rate limited), whichever section hit it.
+    queryCache: new QueryCache({ onError: (err) => recordFailure(err) }),
+    defaultOptions: {
+      queries: {
+        // Wick answers say how fresh they are; the screen refetches on its own clock (src/live).
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        retry: (failures, err) => {
+          recordFailure(err); // each failed try, so a rate limit shows while we wait it out
+          return failures < MAX_RETRIES && isRetryable(err);
+        },
+        // Honour the server's Retry-After instead of guessing.
+        retryDelay: (failures, err) => retryAfterMs(err) ?? Math.min(500 * 2 ** failures, 8000),
+      },
+    },
+  });
+  const trpcClient = createWickClient({ url: window.location.origin });
+  return { queryClient, trpcClient };
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [{ queryClient, trpcClient }] = useState(makeClients);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
