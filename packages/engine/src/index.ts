@@ -1,5 +1,5 @@
 export { createEngine } from './engine.ts';
-export type { ComputeItem, ComputeOptions, ComputeResult, Engine, EngineStats } from './engine.ts';
+export type { ComputeItem, ComputeOptions, ComputeResult, Engine, EngineStats } from './types.ts';
 export type { EngineOptions } from './options.ts';
 export { DEFAULT_INLINE_MAX_CANDLES } from './options.ts';
 export type { BatchItemResult, ItemErrorInfo } from './task.ts';

@@ -43,10 +43,14 @@ function fromEnv(env: NodeJS.ProcessEnv, key: string): number | undefined {
   return n;
 }
 
-export function resolveOptions(options: EngineOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+export function resolveOptions(
+  options: EngineOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = availableParallelism(),
+): ResolvedOptions {
   // One core stays with the event loop (HTTP, superjson, cache I/O) on bigger boxes; at least 2
   // workers so one long 1 M-candle task never blocks every short one behind it.
-  const threads = options.threads ?? fromEnv(env, 'WICK_ENGINE_THREADS') ?? Math.max(2, availableParallelism() - 1);
+  const threads = options.threads ?? fromEnv(env, 'WICK_ENGINE_THREADS') ?? Math.max(2, cores - 1);
   const candidate = {
     threads,
     maxQueue: options.maxQueue ?? fromEnv(env, 'WICK_ENGINE_MAX_QUEUE') ?? threads * 64,

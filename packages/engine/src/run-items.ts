@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { computeIndicator, IndicatorError } from '@wick/indicators';
-import type { Columns } from '@wick/indicators';
+import type { CandleColumns } from '@wick/market';
 import type { BatchItemResult, ItemErrorInfo, TaskItem } from './task.ts';
 
 /** Errors become values here: a thrown Error crossing a worker boundary would lose its `code`. */
@@ -15,11 +15,11 @@ export function toErrorInfo(err: unknown): ItemErrorInfo {
  * by the worker and by the inline path, so both give bit-identical results.
  * `columns` may hold only the columns the items need (see requiredColumns).
  */
-export function runItems(columns: Partial<Columns>, items: readonly TaskItem[]): BatchItemResult[] {
+export function runItems(columns: Partial<CandleColumns>, items: readonly TaskItem[]): BatchItemResult[] {
   return items.map((item): BatchItemResult => {
     const t0 = performance.now();
     try {
-      const outputs = computeIndicator(item.indicator, columns as Columns, item.params);
+      const outputs = computeIndicator(item.indicator, columns as CandleColumns, item.params);
       return { ok: true, outputs, computeMs: performance.now() - t0 };
     } catch (err) {
       return { ok: false, error: toErrorInfo(err) };

@@ -1,4 +1,5 @@
-import type { InputColumn, Outputs } from '@wick/indicators';
+import type { CandleColumns } from '@wick/market';
+import type { Outputs } from '@wick/indicators';
 
 /** One indicator of a task, params already validated and canonical. */
 export interface TaskItem {
@@ -8,7 +9,7 @@ export interface TaskItem {
 
 /** What crosses to a worker: only the columns the items need, their buffers transferred. */
 export interface WorkerTask {
-  columns: Partial<Record<InputColumn, Float64Array>>;
+  columns: Partial<CandleColumns>;
   items: TaskItem[];
 }
 

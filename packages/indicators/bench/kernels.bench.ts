@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as TS from 'trading-signals';
+import { randomWalk } from '@wick/testkit';
 import { getIndicator, indicators, parseParams } from '../src/index.ts';
 import type { Columns } from '../src/index.ts';
 
@@ -29,37 +30,6 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 // ---------- data ----------
-function randomWalk(n: number, seed: number): Columns {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const c: Columns = {
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    time: new Float64Array(n),
-  };
-  let price = 100;
-  for (let i = 0; i < n; i++) {
-    const open = price;
-    price = Math.max(1, price * (1 + (rand() - 0.5) * 0.02));
-    c.open[i] = open;
-    c.close[i] = price;
-    c.high[i] = Math.max(open, price) * (1 + rand() * 0.005);
-    c.low[i] = Math.min(open, price) * (1 - rand() * 0.005);
-    c.volume[i] = 1 + rand() * 1000;
-    c.time[i] = Date.UTC(2024, 0, 1) + i * 60_000;
-  }
-  return c;
-}
-
 interface Series {
   n: number;
   cols: Columns;
@@ -68,7 +38,7 @@ interface Series {
 }
 
 function makeSeries(n: number): Series {
-  const cols = randomWalk(n, 2024);
+  const cols = randomWalk(n, { seed: 2024 });
   const arr = {
     open: Array.from(cols.open),
     high: Array.from(cols.high),

@@ -1,4 +1,4 @@
-import { getIndicator } from './api.ts';
+import { getIndicator } from './lookup.ts';
 
 /**
  * How many candles of history to read before a window so that its first value equals what a

@@ -1,32 +1,33 @@
 import type { IndicatorDefinition } from './types.ts';
 import { defineIndicator } from './define.ts';
-import { sma, smaParams } from './trend/sma.ts';
-import { ema, emaParams } from './trend/ema.ts';
-import { wma, wmaParams } from './trend/wma.ts';
-import { dema, demaParams } from './trend/dema.ts';
-import { tema, temaParams } from './trend/tema.ts';
-import { rma, rmaParams } from './trend/rma.ts';
-import { macd, macdLookback, macdParams } from './trend/macd.ts';
-import { rsi, rsiParams } from './momentum/rsi.ts';
-import { bbands, bbandsParams } from './volatility/bbands.ts';
-import { atr, atrParams } from './volatility/atr.ts';
-import { natr, natrParams } from './volatility/natr.ts';
-import { trange, trangeParams } from './volatility/trange.ts';
-import { stoch, stochParams } from './momentum/stoch.ts';
-import { stochrsi, stochrsiParams } from './momentum/stochrsi.ts';
-import { adx, adxParams } from './trend/adx.ts';
-import { cci, cciParams } from './momentum/cci.ts';
-import { willr, willrParams } from './momentum/willr.ts';
-import { mfi, mfiParams } from './volume/mfi.ts';
-import { obv, obvParams } from './volume/obv.ts';
-import { roc, rocParams } from './momentum/roc.ts';
-import { mom, momParams } from './momentum/mom.ts';
-import { vwap, vwapParams } from './volume/vwap.ts';
-import { keltner, keltnerParams } from './volatility/keltner.ts';
-import { donchian, donchianParams } from './volatility/donchian.ts';
-import { psar, psarParams } from './trend/psar.ts';
-import { supertrend, supertrendParams } from './trend/supertrend.ts';
-import { ichimoku, ichimokuParams } from './trend/ichimoku.ts';
+import { candleStream, closeStream } from './stream-form.ts';
+import { sma, smaParams, SmaState } from './trend/sma.ts';
+import { ema, emaParams, EmaState } from './trend/ema.ts';
+import { wma, wmaParams, WmaState } from './trend/wma.ts';
+import { dema, demaParams, DemaState } from './trend/dema.ts';
+import { tema, temaParams, TemaState } from './trend/tema.ts';
+import { rma, rmaParams, RmaState } from './trend/rma.ts';
+import { macd, macdLookback, macdParams, MacdState } from './trend/macd.ts';
+import { rsi, rsiParams, RsiState } from './momentum/rsi.ts';
+import { bbands, bbandsParams, BbandsState } from './volatility/bbands.ts';
+import { atr, atrParams, AtrState } from './volatility/atr.ts';
+import { natr, natrParams, NatrState } from './volatility/natr.ts';
+import { trange, trangeParams, TrangeState } from './volatility/trange.ts';
+import { stoch, stochParams, StochState } from './momentum/stoch.ts';
+import { stochrsi, stochrsiParams, StochrsiState } from './momentum/stochrsi.ts';
+import { adx, adxParams, AdxState } from './trend/adx.ts';
+import { cci, cciParams, CciState } from './momentum/cci.ts';
+import { willr, willrParams, WillrState } from './momentum/willr.ts';
+import { mfi, mfiParams, MfiState } from './volume/mfi.ts';
+import { obv, obvParams, ObvState } from './volume/obv.ts';
+import { roc, rocParams, RocState } from './momentum/roc.ts';
+import { mom, momParams, MomState } from './momentum/mom.ts';
+import { vwap, vwapParams, VwapState } from './volume/vwap.ts';
+import { keltner, keltnerParams, KeltnerState } from './volatility/keltner.ts';
+import { donchian, donchianParams, DonchianState } from './volatility/donchian.ts';
+import { psar, psarParams, PsarState } from './trend/psar.ts';
+import { supertrend, supertrendParams, SupertrendState } from './trend/supertrend.ts';
+import { ichimoku, ichimokuParams, IchimokuState } from './trend/ichimoku.ts';
 
 const close = ['close'] as const;
 const hlc = ['high', 'low', 'close'] as const;
@@ -41,6 +42,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period - 1,
     compute: (c, p) => ({ value: sma(c.close, p.period) }),
+    stream: closeStream(SmaState),
   }),
   defineIndicator({
     name: 'ema',
@@ -51,6 +53,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period - 1,
     compute: (c, p) => ({ value: ema(c.close, p.period) }),
+    stream: closeStream(EmaState),
   }),
   defineIndicator({
     name: 'wma',
@@ -61,6 +64,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period - 1,
     compute: (c, p) => ({ value: wma(c.close, p.period) }),
+    stream: closeStream(WmaState),
   }),
   defineIndicator({
     name: 'dema',
@@ -71,6 +75,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => 2 * (p.period - 1),
     compute: (c, p) => ({ value: dema(c.close, p.period) }),
+    stream: closeStream(DemaState),
   }),
   defineIndicator({
     name: 'tema',
@@ -81,6 +86,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => 3 * (p.period - 1),
     compute: (c, p) => ({ value: tema(c.close, p.period) }),
+    stream: closeStream(TemaState),
   }),
   defineIndicator({
     name: 'rma',
@@ -91,6 +97,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period - 1,
     compute: (c, p) => ({ value: rma(c.close, p.period) }),
+    stream: closeStream(RmaState),
   }),
   defineIndicator({
     name: 'macd',
@@ -104,6 +111,7 @@ const list: IndicatorDefinition[] = [
       const r = macd(c.close, p.fast, p.slow, p.signal);
       return { macd: r.macd, signal: r.signal, histogram: r.histogram };
     },
+    stream: closeStream(MacdState),
   }),
   defineIndicator({
     name: 'rsi',
@@ -114,6 +122,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period,
     compute: (c, p) => ({ value: rsi(c.close, p.period) }),
+    stream: closeStream(RsiState),
   }),
   defineIndicator({
     name: 'bbands',
@@ -127,6 +136,7 @@ const list: IndicatorDefinition[] = [
       const r = bbands(c.close, p.period, p.stdDev);
       return { middle: r.middle, upper: r.upper, lower: r.lower, percentB: r.percentB, bandwidth: r.bandwidth };
     },
+    stream: closeStream(BbandsState),
   }),
   defineIndicator({
     name: 'atr',
@@ -137,6 +147,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period,
     compute: (c, p) => ({ value: atr(c.high, c.low, c.close, p.period) }),
+    stream: candleStream(AtrState),
   }),
   defineIndicator({
     name: 'natr',
@@ -147,6 +158,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period,
     compute: (c, p) => ({ value: natr(c.high, c.low, c.close, p.period) }),
+    stream: candleStream(NatrState),
   }),
   defineIndicator({
     name: 'trange',
@@ -157,6 +169,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: () => 1,
     compute: (c) => ({ value: trange(c.high, c.low, c.close) }),
+    stream: candleStream(TrangeState),
   }),
   defineIndicator({
     name: 'stoch',
@@ -170,6 +183,7 @@ const list: IndicatorDefinition[] = [
       const r = stoch(c.high, c.low, c.close, p.kPeriod, p.kSmoothing, p.dPeriod);
       return { k: r.k, d: r.d };
     },
+    stream: candleStream(StochState),
   }),
   defineIndicator({
     name: 'stochrsi',
@@ -183,6 +197,7 @@ const list: IndicatorDefinition[] = [
       const r = stochrsi(c.close, p.rsiPeriod, p.kPeriod, p.dPeriod);
       return { k: r.k, d: r.d };
     },
+    stream: closeStream(StochrsiState),
   }),
   defineIndicator({
     name: 'adx',
@@ -196,6 +211,7 @@ const list: IndicatorDefinition[] = [
       const r = adx(c.high, c.low, c.close, p.period);
       return { adx: r.adx, plusDi: r.plusDi, minusDi: r.minusDi };
     },
+    stream: candleStream(AdxState),
   }),
   defineIndicator({
     name: 'cci',
@@ -206,6 +222,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period - 1,
     compute: (c, p) => ({ value: cci(c.high, c.low, c.close, p.period) }),
+    stream: candleStream(CciState),
   }),
   defineIndicator({
     name: 'willr',
@@ -216,6 +233,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period - 1,
     compute: (c, p) => ({ value: willr(c.high, c.low, c.close, p.period) }),
+    stream: candleStream(WillrState),
   }),
   defineIndicator({
     name: 'mfi',
@@ -226,6 +244,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period,
     compute: (c, p) => ({ value: mfi(c.high, c.low, c.close, c.volume, p.period) }),
+    stream: candleStream(MfiState),
   }),
   defineIndicator({
     name: 'obv',
@@ -236,6 +255,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: () => 0,
     compute: (c) => ({ value: obv(c.close, c.volume) }),
+    stream: candleStream(ObvState),
   }),
   defineIndicator({
     name: 'roc',
@@ -246,6 +266,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period,
     compute: (c, p) => ({ value: roc(c.close, p.period) }),
+    stream: closeStream(RocState),
   }),
   defineIndicator({
     name: 'mom',
@@ -256,6 +277,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: (p) => p.period,
     compute: (c, p) => ({ value: mom(c.close, p.period) }),
+    stream: closeStream(MomState),
   }),
   defineIndicator({
     name: 'vwap',
@@ -266,6 +288,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: () => 0,
     compute: (c) => ({ value: vwap(c.high, c.low, c.close, c.volume, c.time) }),
+    stream: candleStream(VwapState),
   }),
   defineIndicator({
     name: 'keltner',
@@ -279,6 +302,7 @@ const list: IndicatorDefinition[] = [
       const r = keltner(c.high, c.low, c.close, p.period, p.atrPeriod, p.multiplier);
       return { middle: r.middle, upper: r.upper, lower: r.lower };
     },
+    stream: candleStream(KeltnerState),
   }),
   defineIndicator({
     name: 'donchian',
@@ -292,6 +316,7 @@ const list: IndicatorDefinition[] = [
       const r = donchian(c.high, c.low, p.period);
       return { upper: r.upper, lower: r.lower, middle: r.middle };
     },
+    stream: candleStream(DonchianState),
   }),
   defineIndicator({
     name: 'psar',
@@ -302,6 +327,7 @@ const list: IndicatorDefinition[] = [
     outputs: ['value'],
     lookback: () => 1,
     compute: (c, p) => ({ value: psar(c.high, c.low, p.acceleration, p.maximum) }),
+    stream: candleStream(PsarState),
   }),
   defineIndicator({
     name: 'supertrend',
@@ -315,6 +341,7 @@ const list: IndicatorDefinition[] = [
       const r = supertrend(c.high, c.low, c.close, p.period, p.multiplier);
       return { value: r.value, direction: r.direction };
     },
+    stream: candleStream(SupertrendState),
   }),
   defineIndicator({
     name: 'ichimoku',
@@ -328,6 +355,7 @@ const list: IndicatorDefinition[] = [
       const r = ichimoku(c.high, c.low, c.close, p.tenkan, p.kijun, p.senkouB);
       return { tenkan: r.tenkan, kijun: r.kijun, senkouA: r.senkouA, senkouB: r.senkouB, chikou: r.chikou };
     },
+    stream: candleStream(IchimokuState),
   }),
 ];
 

@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import type { CandleColumns } from '@wick/market';
+import type { StreamForm } from './stream-form.ts';
 
-export type InputColumn = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time';
-/** Candle columns; `time` is the open time in ms (UTC). */
-export type Columns = Record<InputColumn, Float64Array>;
+/** A candle column an indicator may read. */
+export type InputColumn = keyof CandleColumns;
+/** Candle columns (@wick/market's CandleColumns); `time` is the open time in ms (UTC). */
+export type Columns = CandleColumns;
 /** Every output has the input's length, NaN in the warm-up region. */
 export type Outputs = Record<string, Float64Array>;
 
@@ -20,4 +23,6 @@ export interface IndicatorDefinition<P extends Record<string, unknown> = Record<
   /** Index of the first non-NaN value of the slowest output, given full data. */
   lookback(params: P): number;
   compute(columns: Columns, params: P): Outputs;
+  /** The exact streaming form: candle by candle, the same values as `compute` (see streaming-state.ts). */
+  stream: StreamForm<P>;
 }

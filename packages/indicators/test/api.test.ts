@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomWalk } from '@wick/testkit';
 import {
   canonicalParams,
   computeIndicator,
@@ -11,7 +12,6 @@ import {
   requiredColumns,
   UnknownIndicatorError,
 } from '../src/index.ts';
-import { randomWalk } from './support/series.ts';
 
 describe('registry API', () => {
   it('lists the required indicators', () => {

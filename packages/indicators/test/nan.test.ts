@@ -5,13 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bbands, obv } from '../src/index.ts';
-import { randomWalk, slice } from './support/series.ts';
+import { randomWalk } from '@wick/testkit';
+import { slice } from './support/series.ts';
 import { references } from './support/references.ts';
 import { taLib } from './support/talib.ts';
 
 describe('NaN inputs where Wick differs from TA-Lib', () => {
   it('bbands: NaN exactly in the windows that contain a NaN, exact values elsewhere (TA-Lib: NaN from the first NaN on)', () => {
-    const c = randomWalk(3_000, 21);
+    const c = randomWalk(3_000, { seed: 21 });
     c.close[700] = NaN;
     c.close[1_800] = NaN;
     const period = 20;
@@ -31,7 +32,7 @@ describe('NaN inputs where Wick differs from TA-Lib', () => {
   });
 
   it('obv: equals TA-Lib before the first NaN volume, NaN from it on', () => {
-    const c = randomWalk(2_000, 22);
+    const c = randomWalk(2_000, { seed: 22 });
     c.volume[900] = NaN;
     const out = obv(c.close, c.volume);
     const ta = taLib('OBV', { inReal: c.close, volume: c.volume }).outReal!;

@@ -86,28 +86,50 @@ export class RsiState {
     this.period = parseWith('rsi', rsiParams, params).period;
   }
 
-  next(value: number): number {
+  get params(): RsiParams {
+    return { period: this.period };
+  }
+
+  private step(value: number, commit: boolean): number {
     const p = this.period;
-    const c = this.count++;
-    if (c === 0) {
-      this.prevValue = value;
-      return NaN;
-    }
+    const c = this.count;
     const d = value - this.prevValue;
-    this.prevValue = value;
+    if (commit) {
+      this.count = c + 1;
+      this.prevValue = value;
+    }
+    if (c === 0) return NaN;
+    let gain = this.gain;
+    let loss = this.loss;
     if (c > p) {
       const a = Math.abs(d);
-      this.loss = (this.loss * (p - 1) + (a - d) * 0.5) * (1 / p);
-      this.gain = (this.gain * (p - 1) + (a + d) * 0.5) * (1 / p);
+      loss = (loss * (p - 1) + (a - d) * 0.5) * (1 / p);
+      gain = (gain * (p - 1) + (a + d) * 0.5) * (1 / p);
     } else {
-      if (d < 0) this.loss -= d;
-      else this.gain += d;
-      if (c < p) return NaN;
-      this.loss /= p;
-      this.gain /= p;
+      if (d < 0) loss -= d;
+      else gain += d;
+      if (c === p) {
+        loss /= p;
+        gain /= p;
+      }
     }
-    const t = this.gain + this.loss;
-    return t > -EPSILON && t < EPSILON ? 0 : 100.0 * (this.gain / t);
+    if (commit) {
+      this.gain = gain;
+      this.loss = loss;
+    }
+    if (c < p) return NaN;
+    const t = gain + loss;
+    return t > -EPSILON && t < EPSILON ? 0 : 100.0 * (gain / t);
+  }
+
+  /** Adds a value (a closed candle's close) and returns the RSI at it. */
+  next(value: number): number {
+    return this.step(value, true);
+  }
+
+  /** The RSI if `value` came next, without adding it. */
+  peek(value: number): number {
+    return this.step(value, false);
   }
 
   toJSON(): RsiStateJSON {
@@ -123,7 +145,7 @@ export class RsiState {
 
   static fromJSON(json: unknown): RsiState {
     const s = parseState('rsi', rsiStateSchema, json);
-    const state = new RsiState({ period: s.period });
+    const state = new RsiState(parseState('rsi', rsiParams, { period: s.period }));
     state.count = s.count;
     state.prevValue = s.prevValue;
     state.gain = s.gain;

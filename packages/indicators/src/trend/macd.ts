@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
-import { EmaState, emaInto, emaK } from './ema.ts';
-import { parseState, parseWith } from '../params.ts';
+import { EmaCore, emaCoreFields, emaInto, emaK } from './ema.ts';
 import type { EmaStateJSON } from './ema.ts';
+import { parseState, parseWith } from '../params.ts';
 
 export const macdParams = z
   .strictObject({
@@ -61,40 +61,56 @@ export interface MacdStateJSON {
   signal: EmaStateJSON;
 }
 
+const emaJson = z.strictObject({ kind: z.literal('ema'), ...emaCoreFields });
 const macdStateSchema = z.strictObject({
   kind: z.literal('macd'),
   params: z.strictObject({ fast: z.number().int(), slow: z.number().int(), signal: z.number().int() }),
   count: z.number().int().min(0),
-  fast: z.unknown(),
-  slow: z.unknown(),
-  signal: z.unknown(),
+  fast: emaJson,
+  slow: emaJson,
+  signal: emaJson,
 });
+
+const WARMUP: MacdValue = Object.freeze({ macd: NaN, signal: NaN, histogram: NaN });
+const emaStateJson = (core: EmaCore): EmaStateJSON => ({ kind: 'ema', ...core.toJSON() });
 
 /** O(1) streaming MACD, same bits as the batch kernel. */
 export class MacdState {
   readonly params: MacdParams;
   private count = 0;
-  private fast: EmaState;
-  private slow: EmaState;
-  private signal: EmaState;
+  private fast: EmaCore;
+  private slow: EmaCore;
+  private signal: EmaCore;
 
   constructor(params: Partial<MacdParams> = {}) {
     this.params = parseWith('macd', macdParams, params);
-    this.fast = new EmaState({ period: this.params.fast });
-    this.slow = new EmaState({ period: this.params.slow });
-    this.signal = new EmaState({ period: this.params.signal });
+    this.fast = new EmaCore(this.params.fast);
+    this.slow = new EmaCore(this.params.slow);
+    this.signal = new EmaCore(this.params.signal);
   }
 
-  next(value: number): MacdValue {
+  private step(value: number, commit: boolean): MacdValue {
     const { fast, slow } = this.params;
-    const i = this.count++;
-    const s = this.slow.next(value);
-    const f = i >= slow - fast ? this.fast.next(value) : NaN;
-    if (i < slow - 1) return { macd: NaN, signal: NaN, histogram: NaN };
+    const i = this.count;
+    if (commit) this.count++;
+    const s = this.slow.step(value, commit);
+    const f = i >= slow - fast ? this.fast.step(value, commit) : NaN;
+    if (i < slow - 1) return { ...WARMUP };
     const line = f - s;
-    const sig = this.signal.next(line);
-    if (!this.signal.ready) return { macd: NaN, signal: NaN, histogram: NaN };
+    const ready = this.signal.readyNext;
+    const sig = this.signal.step(line, commit);
+    if (!ready) return { ...WARMUP };
     return { macd: line, signal: sig, histogram: line - sig };
+  }
+
+  /** Adds a value (a closed candle's close) and returns MACD at it. */
+  next(value: number): MacdValue {
+    return this.step(value, true);
+  }
+
+  /** MACD if `value` came next, without adding it. */
+  peek(value: number): MacdValue {
+    return this.step(value, false);
   }
 
   toJSON(): MacdStateJSON {
@@ -102,19 +118,19 @@ export class MacdState {
       kind: 'macd',
       params: { ...this.params },
       count: this.count,
-      fast: this.fast.toJSON(),
-      slow: this.slow.toJSON(),
-      signal: this.signal.toJSON(),
+      fast: emaStateJson(this.fast),
+      slow: emaStateJson(this.slow),
+      signal: emaStateJson(this.signal),
     };
   }
 
   static fromJSON(json: unknown): MacdState {
     const s = parseState('macd', macdStateSchema, json);
-    const state = new MacdState(s.params);
+    const state = new MacdState(parseState('macd', macdParams, s.params));
     state.count = s.count;
-    state.fast = EmaState.fromJSON(s.fast);
-    state.slow = EmaState.fromJSON(s.slow);
-    state.signal = EmaState.fromJSON(s.signal);
+    state.fast = EmaCore.forPeriod('macd', s.fast, state.params.fast);
+    state.slow = EmaCore.forPeriod('macd', s.slow, state.params.slow);
+    state.signal = EmaCore.forPeriod('macd', s.signal, state.params.signal);
     return state;
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
+import { jsonNumber, toJsonNumber } from '../state-json.ts';
+import { parseState, parseWith } from '../params.ts';
 
 export const psarParams = z
   .strictObject({
@@ -7,6 +9,7 @@ export const psarParams = z
     maximum: z.number().min(0.0001).max(1).default(0.2),
   })
   .refine((p) => p.acceleration <= p.maximum, { message: 'must be ≥ acceleration', path: ['maximum'] });
+export type PsarParams = z.output<typeof psarParams>;
 
 /**
  * Parabolic SAR exactly as TA-Lib's SAR: the first direction comes from bar 1's directional
@@ -85,4 +88,182 @@ export function psar(high: Float64Array, low: Float64Array, acceleration: number
     }
   }
   return out;
+}
+
+/** The loop-carried variables of the batch kernel. */
+interface SarVars {
+  isLong: boolean;
+  af: number;
+  ep: number;
+  sar: number;
+  newHigh: number;
+  newLow: number;
+}
+
+/** One iteration of the batch kernel's loop (i ≥ 1) on `v`; returns out[i]. */
+function sarStep(v: SarVars, high: number, low: number, accel: number, maximum: number): number {
+  const prevLow = v.newLow;
+  const prevHigh = v.newHigh;
+  const newLow = low;
+  const newHigh = high;
+  v.newLow = newLow;
+  v.newHigh = newHigh;
+  let sar = v.sar;
+  let out: number;
+  if (v.isLong) {
+    if (newLow <= sar) {
+      v.isLong = false;
+      sar = v.ep;
+      if (sar < prevHigh) sar = prevHigh;
+      if (sar < newHigh) sar = newHigh;
+      out = sar;
+      v.af = accel;
+      v.ep = newLow;
+      sar = sar + v.af * (v.ep - sar);
+      if (sar < prevHigh) sar = prevHigh;
+      if (sar < newHigh) sar = newHigh;
+    } else {
+      out = sar;
+      if (newHigh > v.ep) {
+        v.ep = newHigh;
+        v.af += accel;
+        if (v.af > maximum) v.af = maximum;
+      }
+      sar = sar + v.af * (v.ep - sar);
+      if (sar > prevLow) sar = prevLow;
+      if (sar > newLow) sar = newLow;
+    }
+  } else if (newHigh >= sar) {
+    v.isLong = true;
+    sar = v.ep;
+    if (sar > prevLow) sar = prevLow;
+    if (sar > newLow) sar = newLow;
+    out = sar;
+    v.af = accel;
+    v.ep = newHigh;
+    sar = sar + v.af * (v.ep - sar);
+    if (sar > prevLow) sar = prevLow;
+    if (sar > newLow) sar = newLow;
+  } else {
+    out = sar;
+    if (newLow < v.ep) {
+      v.ep = newLow;
+      v.af += accel;
+      if (v.af > maximum) v.af = maximum;
+    }
+    sar = sar + v.af * (v.ep - sar);
+    if (sar < prevHigh) sar = prevHigh;
+    if (sar < newHigh) sar = newHigh;
+  }
+  v.sar = sar;
+  return out;
+}
+
+export interface PsarStateJSON {
+  kind: 'psar';
+  params: PsarParams;
+  count: number;
+  isLong: boolean;
+  af: number | null;
+  ep: number | null;
+  sar: number | null;
+  newHigh: number | null;
+  newLow: number | null;
+  firstHigh: number | null;
+  firstLow: number | null;
+}
+
+const psarStateSchema = z.strictObject({
+  kind: z.literal('psar'),
+  params: z.strictObject({ acceleration: z.number(), maximum: z.number() }),
+  count: z.number().int().min(0),
+  isLong: z.boolean(),
+  af: jsonNumber,
+  ep: jsonNumber,
+  sar: jsonNumber,
+  newHigh: jsonNumber,
+  newLow: jsonNumber,
+  firstHigh: jsonNumber,
+  firstLow: jsonNumber,
+});
+
+/** O(1) streaming Parabolic SAR: the batch kernel's start (from bars 0 and 1) and loop, so the same bits. */
+export class PsarState {
+  readonly params: PsarParams;
+  private count = 0;
+  private vars: SarVars = { isLong: true, af: NaN, ep: NaN, sar: NaN, newHigh: NaN, newLow: NaN };
+  // Bar 0, kept until bar 1 fixes the first direction.
+  private firstHigh = NaN;
+  private firstLow = NaN;
+
+  constructor(params: Partial<PsarParams> = {}) {
+    this.params = parseWith('psar', psarParams, params);
+  }
+
+  private step(candle: { high: number; low: number }, commit: boolean): number {
+    const { acceleration, maximum } = this.params;
+    const i = this.count;
+    if (i === 0) {
+      if (commit) {
+        this.count++;
+        this.firstHigh = candle.high;
+        this.firstLow = candle.low;
+      }
+      return NaN;
+    }
+    let v: SarVars;
+    if (i === 1) {
+      const diffM = this.firstLow - candle.low;
+      const diffP = candle.high - this.firstHigh;
+      const isLong = !(diffM > 0 && diffP < diffM);
+      v = isLong
+        ? { isLong, af: acceleration, ep: candle.high, sar: this.firstLow, newHigh: candle.high, newLow: candle.low }
+        : { isLong, af: acceleration, ep: candle.low, sar: this.firstHigh, newHigh: candle.high, newLow: candle.low };
+    } else {
+      v = { ...this.vars };
+    }
+    const out = sarStep(v, candle.high, candle.low, acceleration, maximum);
+    if (commit) {
+      this.count++;
+      this.vars = v;
+    }
+    return out;
+  }
+
+  /** Adds a closed candle and returns the SAR at it. */
+  next(candle: { high: number; low: number }): number {
+    return this.step(candle, true);
+  }
+
+  /** The SAR if `candle` came next, without adding it. */
+  peek(candle: { high: number; low: number }): number {
+    return this.step(candle, false);
+  }
+
+  toJSON(): PsarStateJSON {
+    const v = this.vars;
+    return {
+      kind: 'psar',
+      params: { ...this.params },
+      count: this.count,
+      isLong: v.isLong,
+      af: toJsonNumber(v.af),
+      ep: toJsonNumber(v.ep),
+      sar: toJsonNumber(v.sar),
+      newHigh: toJsonNumber(v.newHigh),
+      newLow: toJsonNumber(v.newLow),
+      firstHigh: toJsonNumber(this.firstHigh),
+      firstLow: toJsonNumber(this.firstLow),
+    };
+  }
+
+  static fromJSON(json: unknown): PsarState {
+    const s = parseState('psar', psarStateSchema, json);
+    const state = new PsarState(parseState('psar', psarParams, s.params));
+    state.count = s.count;
+    state.vars = { isLong: s.isLong, af: s.af, ep: s.ep, sar: s.sar, newHigh: s.newHigh, newLow: s.newLow };
+    state.firstHigh = s.firstHigh;
+    state.firstLow = s.firstLow;
+    return state;
+  }
 }

@@ -36,68 +36,119 @@ export function sma(src: Float64Array, period: number): Float64Array {
   return out;
 }
 
-export interface SmaStateJSON {
-  kind: 'sma';
+export interface SmaCoreJSON {
   period: number;
   ring: (number | null)[];
   count: number;
   total: number | null;
 }
 
-const smaStateSchema = z.strictObject({
-  kind: z.literal('sma'),
-  period: z.number().int().min(2),
+export const smaCoreFields = {
+  period: z.number().int().min(1).max(100_000),
   ring: jsonNumberArray,
   count: z.number().int().min(0),
   total: jsonNumber,
-});
+};
+export const smaCoreSchema = z.strictObject(smaCoreFields);
 
-/** O(1) streaming SMA; same arithmetic order as the batch kernel, so the same bits. */
-export class SmaState {
+/**
+ * smaInto value by value (periods from 1, no param parsing): the core of SmaState and of the
+ * SMA stages of STOCH and STOCHRSI. `step(x, false)` is the value x would give, nothing changed.
+ */
+export class SmaCore {
   readonly period: number;
   private readonly ring: Float64Array;
   private count = 0;
   private total = 0;
 
-  constructor(params: Partial<SmaParams> = {}) {
-    this.period = parseWith('sma', smaParams, params).period;
-    this.ring = new Float64Array(this.period);
+  constructor(period: number) {
+    this.period = period;
+    this.ring = new Float64Array(period);
   }
 
-  next(value: number): number {
+  step(value: number, commit: boolean): number {
     const p = this.period;
-    const slot = this.count % p;
-    this.count++;
-    this.total += value;
-    if (this.count < p) {
-      this.ring[slot] = value;
+    if (p === 1) return value; // smaInto's copy
+    const c = this.count;
+    const total = this.total + value;
+    if (c + 1 < p) {
+      if (commit) {
+        this.ring[c % p] = value;
+        this.total = total;
+        this.count = c + 1;
+      }
       return NaN;
     }
-    const out = this.total / p;
-    // The window is values count-p … count-1; count-p sits at slot count % p (the newest itself when p = 1).
-    const oldest = p === 1 ? value : this.ring[this.count % p]!;
-    this.ring[slot] = value;
-    this.total -= oldest;
+    const out = total / p;
+    if (commit) {
+      // The window is c−p+1 … c; its oldest value, c−p+1, sits at slot (c+1) % p.
+      const oldest = this.ring[(c + 1) % p]!;
+      this.ring[c % p] = value;
+      this.total = total - oldest;
+      this.count = c + 1;
+    }
     return out;
   }
 
+  toJSON(): SmaCoreJSON {
+    return { period: this.period, ring: toJsonNumbers(this.ring), count: this.count, total: toJsonNumber(this.total) };
+  }
+
+  /** From parsed fields that must describe an SMA of `period`. */
+  static forPeriod(kind: string, s: z.output<typeof smaCoreSchema>, period: number): SmaCore {
+    if (s.period !== period) throw new InvalidStateError(kind, `SMA of period ${s.period} where ${period} was expected`);
+    return SmaCore.from(kind, s);
+  }
+
+  /** From already-parsed fields (see smaCoreFields). */
+  static from(kind: string, s: z.output<typeof smaCoreSchema>): SmaCore {
+    if (s.ring.length !== s.period) throw new InvalidStateError(kind, `ring length ${s.ring.length} != period ${s.period}`);
+    const core = new SmaCore(s.period);
+    core.ring.set(s.ring);
+    core.count = s.count;
+    core.total = s.total;
+    return core;
+  }
+}
+
+export interface SmaStateJSON extends SmaCoreJSON {
+  kind: 'sma';
+}
+
+const smaStateSchema = z.strictObject({ kind: z.literal('sma'), ...smaCoreFields });
+
+/** O(1) streaming SMA; same arithmetic order as the batch kernel, so the same bits. */
+export class SmaState {
+  readonly period: number;
+  private core: SmaCore;
+
+  constructor(params: Partial<SmaParams> = {}) {
+    this.period = parseWith('sma', smaParams, params).period;
+    this.core = new SmaCore(this.period);
+  }
+
+  get params(): SmaParams {
+    return { period: this.period };
+  }
+
+  /** Adds a value (a closed candle's close) and returns the SMA at it. */
+  next(value: number): number {
+    return this.core.step(value, true);
+  }
+
+  /** The SMA if `value` came next, without adding it. */
+  peek(value: number): number {
+    return this.core.step(value, false);
+  }
+
   toJSON(): SmaStateJSON {
-    return {
-      kind: 'sma',
-      period: this.period,
-      ring: toJsonNumbers(this.ring),
-      count: this.count,
-      total: toJsonNumber(this.total),
-    };
+    return { kind: 'sma', ...this.core.toJSON() };
   }
 
   static fromJSON(json: unknown): SmaState {
-    const s = parseState('sma', smaStateSchema, json);
-    const state = new SmaState({ period: s.period });
-    if (s.ring.length !== s.period) throw new InvalidStateError('sma', `ring length ${s.ring.length} != period ${s.period}`);
-    state.ring.set(s.ring);
-    state.count = s.count;
-    state.total = s.total;
+    const { kind: _kind, ...fields } = parseState('sma', smaStateSchema, json);
+    const state = new SmaState(parseState('sma', smaParams, { period: fields.period }));
+    state.core = SmaCore.from('sma', fields);
     return state;
   }
 }

@@ -72,25 +72,47 @@ export class AtrState {
     this.period = parseWith('atr', atrParams, params).period;
   }
 
-  next(candle: HlcCandle): number {
+  get params(): AtrParams {
+    return { period: this.period };
+  }
+
+  private step(candle: HlcCandle, commit: boolean): number {
     const p = this.period;
-    const c = this.count++;
+    const c = this.count;
     const pc = this.prevClose;
-    this.prevClose = candle.close;
+    if (commit) {
+      this.count = c + 1;
+      this.prevClose = candle.close;
+    }
     if (c === 0) return NaN;
     const g = trueRange(candle.high, candle.low, pc);
     if (p === 1) return g;
     if (c < p) {
-      this.total += g;
+      if (commit) this.total += g;
       return NaN;
     }
     if (c === p) {
-      this.total += g;
-      this.prev = this.total / p;
-      return this.prev;
+      const total = this.total + g;
+      const seed = total / p;
+      if (commit) {
+        this.total = total;
+        this.prev = seed;
+      }
+      return seed;
     }
-    this.prev = (this.prev * (p - 1) + g) * (1 / p);
-    return this.prev;
+    const v = (this.prev * (p - 1) + g) * (1 / p);
+    if (commit) this.prev = v;
+    return v;
+  }
+
+  /** Adds a closed candle and returns the ATR at it. */
+  next(candle: HlcCandle): number {
+    return this.step(candle, true);
+  }
+
+  /** The ATR if `candle` came next, without adding it. */
+  peek(candle: HlcCandle): number {
+    return this.step(candle, false);
   }
 
   toJSON(): AtrStateJSON {
@@ -106,7 +128,7 @@ export class AtrState {
 
   static fromJSON(json: unknown): AtrState {
     const s = parseState('atr', atrStateSchema, json);
-    const state = new AtrState({ period: s.period });
+    const state = new AtrState(parseState('atr', atrParams, { period: s.period }));
     state.count = s.count;
     state.prevClose = s.prevClose;
     state.total = s.total;

@@ -133,38 +133,51 @@ export class BbandsState {
     this.ring = new Float64Array(p.period);
   }
 
-  next(value: number): BbandsValue {
+  get params(): BbandsParams {
+    return { period: this.period, stdDev: this.stdDev };
+  }
+
+  private step(value: number, commit: boolean): BbandsValue {
     const p = this.period;
-    const i = this.count++;
-    if (i === 0) this.anchor = value;
+    const i = this.count;
+    if (commit) this.count++;
     if (i < p - 1) {
-      const d = value - this.anchor;
-      this.s1 += d;
-      this.s2 += d * d;
-      this.ring[i % p] = value;
-      return { ...WARMUP };
-    }
-    if (i % p === 0) {
-      this.anchor = this.ring[(i - 1) % p]!;
-      this.s1 = 0;
-      this.s2 = 0;
-      for (let j = i - p + 1; j < i; j++) {
-        const d = this.ring[j % p]! - this.anchor;
+      if (commit) {
+        if (i === 0) this.anchor = value;
+        const d = value - this.anchor;
         this.s1 += d;
         this.s2 += d * d;
+        this.ring[i % p] = value;
+      }
+      return { ...WARMUP };
+    }
+    let anchor = this.anchor;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    if (i % p === 0) {
+      anchor = this.ring[(i - 1) % p]!;
+      s1 = 0;
+      s2 = 0;
+      for (let j = i - p + 1; j < i; j++) {
+        const d = this.ring[j % p]! - anchor;
+        s1 += d;
+        s2 += d * d;
       }
     }
-    const d = value - this.anchor;
-    this.s1 += d;
-    this.s2 += d * d;
-    const meanD = this.s1 / p;
-    const var2 = this.s2 / p - meanD * meanD;
-    // The window is i−p+1 … i; its oldest value sits at slot (i+1) % p (period ≥ 2).
-    const old = this.ring[(i + 1) % p]! - this.anchor;
-    this.ring[i % p] = value;
-    this.s1 -= old;
-    this.s2 -= old * old;
-    const mid = this.anchor + meanD;
+    const d = value - anchor;
+    s1 += d;
+    s2 += d * d;
+    const meanD = s1 / p;
+    const var2 = s2 / p - meanD * meanD;
+    if (commit) {
+      // The window is i−p+1 … i; its oldest value sits at slot (i+1) % p (period ≥ 2).
+      const old = this.ring[(i + 1) % p]! - anchor;
+      this.ring[i % p] = value;
+      this.anchor = anchor;
+      this.s1 = s1 - old;
+      this.s2 = s2 - old * old;
+    }
+    const mid = anchor + meanD;
     const dev = (var2 > 0 ? Math.sqrt(var2) : 0) * this.stdDev;
     const up = mid + dev;
     const lo = mid - dev;
@@ -176,6 +189,16 @@ export class BbandsState {
       percentB: width === 0 ? 0.5 : (value - lo) / width,
       bandwidth: mid === 0 ? 0 : width / mid,
     };
+  }
+
+  /** Adds a value (a closed candle's close) and returns the bands at it. */
+  next(value: number): BbandsValue {
+    return this.step(value, true);
+  }
+
+  /** The bands if `value` came next, without adding it. */
+  peek(value: number): BbandsValue {
+    return this.step(value, false);
   }
 
   toJSON(): BbandsStateJSON {
@@ -193,7 +216,7 @@ export class BbandsState {
 
   static fromJSON(json: unknown): BbandsState {
     const s = parseState('bbands', bbandsStateSchema, json);
-    const state = new BbandsState({ period: s.period, stdDev: s.stdDev });
+    const state = new BbandsState(parseState('bbands', bbandsParams, { period: s.period, stdDev: s.stdDev }));
     if (s.ring.length !== s.period) throw new InvalidStateError('bbands', `ring length ${s.ring.length} != period ${s.period}`);
     state.ring.set(s.ring);
     state.count = s.count;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { outputArray } from '../warmup.ts';
+import { jsonNumber, toJsonNumber } from '../state-json.ts';
+import { parseState } from '../params.ts';
 
 export const trangeParams = z.strictObject({});
 
@@ -21,4 +23,51 @@ export function trange(high: Float64Array, low: Float64Array, close: Float64Arra
     out[i] = trueRange(high[i]!, low[i]!, close[i - 1]!);
   }
   return out;
+}
+
+export interface TrangeStateJSON {
+  kind: 'trange';
+  count: number;
+  prevClose: number | null;
+}
+
+const trangeStateSchema = z.strictObject({ kind: z.literal('trange'), count: z.number().int().min(0), prevClose: jsonNumber });
+
+/** Streaming true range: NaN for the first candle, then trueRange against the previous close. */
+export class TrangeState {
+  readonly params: Record<string, never> = {};
+  private count = 0;
+  private prevClose = NaN;
+
+  private step(candle: { high: number; low: number; close: number }, commit: boolean): number {
+    const first = this.count === 0;
+    const pc = this.prevClose;
+    if (commit) {
+      this.count++;
+      this.prevClose = candle.close;
+    }
+    return first ? NaN : trueRange(candle.high, candle.low, pc);
+  }
+
+  /** Adds a closed candle and returns its true range. */
+  next(candle: { high: number; low: number; close: number }): number {
+    return this.step(candle, true);
+  }
+
+  /** The true range if `candle` came next, without adding it. */
+  peek(candle: { high: number; low: number; close: number }): number {
+    return this.step(candle, false);
+  }
+
+  toJSON(): TrangeStateJSON {
+    return { kind: 'trange', count: this.count, prevClose: toJsonNumber(this.prevClose) };
+  }
+
+  static fromJSON(json: unknown): TrangeState {
+    const s = parseState('trange', trangeStateSchema, json);
+    const state = new TrangeState();
+    state.count = s.count;
+    state.prevClose = s.prevClose;
+    return state;
+  }
 }

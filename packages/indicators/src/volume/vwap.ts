@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { jsonNumber, toJsonNumber } from '../state-json.ts';
+import { parseState } from '../params.ts';
 
 export const vwapParams = z.strictObject({});
 
@@ -31,4 +33,67 @@ export function vwap(high: Float64Array, low: Float64Array, close: Float64Array,
     out[i] = vol > 0 ? pv / vol : tp;
   }
   return out;
+}
+
+export interface VwapCandle {
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  time: number;
+}
+
+export interface VwapStateJSON {
+  kind: 'vwap';
+  day: number | null;
+  pv: number | null;
+  vol: number | null;
+}
+
+const vwapStateSchema = z.strictObject({ kind: z.literal('vwap'), day: jsonNumber, pv: jsonNumber, vol: jsonNumber });
+
+/** O(1) streaming VWAP: the day's running sums, restarted at 00:00 UTC as the batch kernel, so the same bits. */
+export class VwapState {
+  readonly params: Record<string, never> = {};
+  private day = NaN;
+  private pv = 0;
+  private vol = 0;
+
+  private step(candle: VwapCandle, commit: boolean): number {
+    const d = Math.floor(candle.time / DAY_MS);
+    const sameDay = d === this.day;
+    const tp = (candle.high + candle.low + candle.close) / 3;
+    const v = candle.volume;
+    const pv = (sameDay ? this.pv : 0) + tp * v;
+    const vol = (sameDay ? this.vol : 0) + v;
+    if (commit) {
+      this.day = d;
+      this.pv = pv;
+      this.vol = vol;
+    }
+    return vol > 0 ? pv / vol : tp;
+  }
+
+  /** Adds a closed candle and returns the VWAP at it. */
+  next(candle: VwapCandle): number {
+    return this.step(candle, true);
+  }
+
+  /** The VWAP if `candle` came next, without adding it. */
+  peek(candle: VwapCandle): number {
+    return this.step(candle, false);
+  }
+
+  toJSON(): VwapStateJSON {
+    return { kind: 'vwap', day: toJsonNumber(this.day), pv: toJsonNumber(this.pv), vol: toJsonNumber(this.vol) };
+  }
+
+  static fromJSON(json: unknown): VwapState {
+    const s = parseState('vwap', vwapStateSchema, json);
+    const state = new VwapState();
+    state.day = s.day;
+    state.pv = s.pv;
+    state.vol = s.vol;
+    return state;
+  }
 }

@@ -1,58 +1,41 @@
+import { randomWalk } from '@wick/testkit';
 import type { Columns } from '../../src/index.ts';
-
-/** mulberry32: small, seeded, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MINUTE = 60_000;
 export const DAY = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
 
-/** A geometric random walk of 1m candles starting at 2024-01-01T00:00Z, OHLC consistent. */
-export function randomWalk(n: number, seed = 1, start = 100): Columns {
-  const r = rng(seed);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  const volume = new Float64Array(n);
+function minutes(n: number): Float64Array {
   const time = new Float64Array(n);
-  let price = start;
-  const t0 = Date.UTC(2024, 0, 1);
-  for (let i = 0; i < n; i++) {
-    const o = price;
-    const c = o * Math.exp((r() - 0.5) * 0.02);
-    const h = Math.max(o, c) * (1 + r() * 0.005);
-    const l = Math.min(o, c) * (1 - r() * 0.005);
-    open[i] = o;
-    high[i] = h;
-    low[i] = l;
-    close[i] = c;
-    volume[i] = 10 + r() * 1000;
-    time[i] = t0 + i * MINUTE;
-    price = c;
-  }
-  return { open, high, low, close, volume, time };
+  for (let i = 0; i < n; i++) time[i] = START + i * MINUTE;
+  return time;
 }
 
 /** Every column constant (price p, volume v). */
 export function flat(n: number, p = 100, v = 5): Columns {
   const mk = (x: number) => new Float64Array(n).fill(x);
-  const time = new Float64Array(n);
-  for (let i = 0; i < n; i++) time[i] = Date.UTC(2024, 0, 1) + i * MINUTE;
-  return { open: mk(p), high: mk(p), low: mk(p), close: mk(p), volume: mk(v), time };
+  return { open: mk(p), high: mk(p), low: mk(p), close: mk(p), volume: mk(v), time: minutes(n) };
+}
+
+/**
+ * Flat at p, except that candle `at` closes at p·(1 + jump) and the next one falls back to p: in
+ * theory RSI is constant after it (its average gain and loss decay at the same rate).
+ */
+export function spike(n: number, at: number, p = 100, jump = 0.05): Columns {
+  const c = flat(n, p);
+  const top = p * (1 + jump);
+  c.close[at] = top;
+  c.high[at] = top;
+  if (at + 1 < n) {
+    c.open[at + 1] = top;
+    c.high[at + 1] = top;
+  }
+  return c;
 }
 
 /** A random walk with price gaps (jumps of ±20 % every 97 bars) and zero-volume bars. */
 export function gapped(n: number, seed = 7): Columns {
-  const c = randomWalk(n, seed);
+  const c = randomWalk(n, { seed });
   let factor = 1;
   for (let i = 0; i < n; i++) {
     if (i % 97 === 96) factor *= i % 2 === 0 ? 1.2 : 0.8;

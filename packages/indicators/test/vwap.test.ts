@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vwap } from './vwap.ts';
+import { vwap } from '../src/index.ts';
 
 const f = (xs: number[]) => Float64Array.from(xs);
 const t0 = Date.UTC(2024, 2, 10, 23, 58);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bbands } from './bbands.ts';
-import { randomWalk } from '../../test/support/series.ts';
-import { taLib } from '../../test/support/talib.ts';
-import { references } from '../../test/support/references.ts';
+import { randomWalk } from '@wick/testkit';
+import { bbands } from '../src/index.ts';
+import { taLib } from './support/talib.ts';
+import { references } from './support/references.ts';
 
 describe('bbands', () => {
   it('keeps its bands on an asset priced ~3e-6; TA-Lib 1.1.6 zeroes variances below 1e-14 and collapses them (TA-Lib is wrong)', () => {
-    const c = randomWalk(3_000, 51, 3e-6);
+    const c = randomWalk(3_000, { seed: 51, startPrice: 3e-6 });
     const ours = bbands(c.close, 20, 2);
     const ta = taLib('BBANDS', { inReal: c.close }, { optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 });
     const exact = references.bbands!.arbiter!;
@@ -20,7 +20,7 @@ describe('bbands', () => {
   });
 
   it('%B of BBANDS(2, 1) stays 0 or 1 (close sits on a band) over 100k candles; from TA-Lib 1.1.6 bands it does not (TA-Lib is wrong)', () => {
-    const c = randomWalk(100_000, 52);
+    const c = randomWalk(100_000, { seed: 52 });
     const { percentB } = bbands(c.close, 2, 1);
     const ta = taLib('BBANDS', { inReal: c.close }, { optInTimePeriod: 2, optInNbDevUp: 1, optInNbDevDn: 1, optInMAType: 0 });
     // Worst error over all bars, and over bars whose band is at least 1e-4 of the price wide

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mfi } from './mfi.ts';
-import { randomWalk } from '../../test/support/series.ts';
-import { taLib } from '../../test/support/talib.ts';
+import { randomWalk } from '@wick/testkit';
+import { mfi } from '../src/index.ts';
+import { taLib } from './support/talib.ts';
 
 describe('mfi', () => {
   it('does not depend on the unit of volume; TA-Lib 1.1.6 reads 0 once the window flow is below 1.0 (TA-Lib is wrong)', () => {
-    const c = randomWalk(2_000, 31);
+    const c = randomWalk(2_000, { seed: 31 });
     const small = c.volume.map((v) => v * 1e-6);
     const ours = mfi(c.high, c.low, c.close, c.volume, 14);
     const oursSmall = mfi(c.high, c.low, c.close, small, 14);
