@@ -18,11 +18,18 @@ module.exports = {
         pathNot: ['^$1/', '^(packages|apps)/[^/]+/src/index\\.ts$', '^apps/server/src/testing/index\\.ts$'],
       },
     },
+    // The math imports only the domain types; its tests and benchmarks may also use the test kit.
     {
       name: 'indicators-leaf',
       severity: 'error',
-      from: { path: pkg('indicators') },
+      from: { path: pkg('indicators') + 'src/' },
       to: { path: '^(packages|apps)/(?!indicators/|market/)' },
+    },
+    {
+      name: 'indicators-tests-leaf',
+      severity: 'error',
+      from: { path: pkg('indicators') + '(test|bench)/' },
+      to: { path: '^(packages|apps)/(?!indicators/|market/|testkit/)' },
     },
     { name: 'market-leaf', severity: 'error', from: { path: pkg('market') }, to: { path: '^(packages|apps)/(?!market/)' } },
     {
