@@ -1,44 +1,23 @@
 import type { Logger } from 'pino';
+import type { ApiConfig } from './api-config.ts';
+import { emptyCacheOutcomes } from './cache-outcomes.ts';
 import type { ApiMetrics } from './metrics.ts';
-import type { Services } from './services/index.ts';
+import type { RequestInfo } from './request-info.ts';
+import type { Services } from './services/create-services.ts';
 
-export interface ApiConfig {
-  /** Keys of API clients: each gets its own rate-limit window instead of its IP's. */
-  readKeys: string[];
-  /** Keys allowed to call candles.ingest (admin keys may too). */
-  ingestKeys: string[];
-  /** Keys allowed to call cache.invalidate / cache.clear. */
-  adminKeys: string[];
-  /** Requests per window per API key (or per IP without one); 0 turns limiting off. */
-  rateLimit: { limit: number; windowMs: number };
-  /** Calls slower than this are logged with their cache outcomes. */
-  slowMs: number;
-  /** Wall-clock budget of one compute, and of a whole indicators.batch. */
-  budgetMs: number;
-  /** HMAC key of liquidation cursors: the same on every server process behind one URL. */
-  cursorSecret: string;
-}
-
-export interface RequestInfo {
-  ip: string;
-  apiKey: string | null;
-  /** A hash of apiKey, safe for rate-limit keys and logs. */
-  apiKeyId: string | null;
-}
-
-/** What a request's cache lookups came to; the slow-call log reports it. */
-export interface CacheOutcomes {
-  hit: number;
-  miss: number;
-  stale: number;
-  bypass: number;
-}
-
-export interface Context {
+/** What every request shares: built once per process. */
+export interface ContextDeps {
   services: Services;
   config: ApiConfig;
-  request: RequestInfo;
   log: Logger;
   metrics: ApiMetrics;
-  cacheOutcomes: CacheOutcomes;
 }
+
+/** Builds a request's context from what the HTTP layer knows about it. */
+export const createContextFactory = (deps: ContextDeps) => (request: RequestInfo) => ({
+  ...deps,
+  request,
+  cacheOutcomes: emptyCacheOutcomes(),
+});
+
+export type Context = Awaited<ReturnType<ReturnType<typeof createContextFactory>>>;

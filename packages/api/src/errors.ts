@@ -2,8 +2,8 @@ import { TRPCError } from '@trpc/server';
 import { DbUnavailableError, UnknownSymbolError } from '@wick/db';
 import { EngineError, EngineOverloadedError, EngineTimeoutError } from '@wick/engine';
 import { IndicatorError } from '@wick/indicators';
+import { TooManyBucketsError } from './buckets.ts';
 import { InvalidCursorError } from './cursor.ts';
-import { TooManyBucketsError } from './services/liquidations.ts';
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterMs: number) {

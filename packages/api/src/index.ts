@@ -1,28 +1,13 @@
-import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import type { Logger } from 'pino';
-import type { AppRouter } from './root.ts';
-import type { ApiConfig, Context, RequestInfo } from './context.ts';
-import type { ApiMetrics } from './metrics.ts';
-import type { Services } from './services/index.ts';
-
-export { appRouter, type AppRouter } from './root.ts';
+// Public face of @wick/api: exports only. Other packages import from here, never from inner files.
+export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './root.ts';
 export { createCallerFactory } from './trpc.ts';
-export { createServices, type Services, type ServiceDeps, type IndicatorResult, type BatchItem } from './services/index.ts';
+export { createContextFactory, type Context, type ContextDeps } from './context.ts';
+export type { ApiConfig } from './api-config.ts';
+export type { RequestInfo } from './request-info.ts';
+export { createServices, type Services, type ServiceDeps } from './services/create-services.ts';
+export type { IndicatorResult, BatchItem } from './services/indicators.ts';
 export { createApiMetrics, type ApiMetrics } from './metrics.ts';
 export { apiKeyFromHeaders, apiKeyId } from './auth.ts';
 export { toTRPCError, RateLimitedError } from './errors.ts';
 export { enforceRateLimit } from './rate-limit.ts';
 export { liquidationFilter } from './router/liquidations.ts';
-export type { ApiConfig, Context, RequestInfo } from './context.ts';
-
-export type RouterInputs = inferRouterInputs<AppRouter>;
-export type RouterOutputs = inferRouterOutputs<AppRouter>;
-
-/** Builds a request's context from what the HTTP layer knows about it. */
-export function createContextFactory(deps: { services: Services; config: ApiConfig; log: Logger; metrics: ApiMetrics }) {
-  return (request: RequestInfo): Context => ({
-    ...deps,
-    request,
-    cacheOutcomes: { hit: 0, miss: 0, stale: 0, bypass: 0 },
-  });
-}

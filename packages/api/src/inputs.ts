@@ -1,6 +1,5 @@
+import { INTERVALS, SYMBOL_PATTERN } from '@wick/market';
 import { z } from 'zod';
-
-export const INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 
 /** Epoch milliseconds between 2009 and 2100: anything else is a unit mistake (seconds, µs). */
 export const epochMs = z
@@ -9,11 +8,8 @@ export const epochMs = z
   .min(Date.UTC(2009, 0, 1), 'must be epoch milliseconds after 2009-01-01')
   .max(Date.UTC(2100, 0, 1), 'must be epoch milliseconds before 2100-01-01');
 
-export const symbolName = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{2,20}$/, 'must be 2–20 letters or digits, e.g. BTCUSDT');
+/** Any case is accepted (upper-cased before the check), so the message names none, unlike market's SYMBOL_RULE. */
+export const symbolName = z.string().trim().toUpperCase().regex(SYMBOL_PATTERN, 'must be 2–20 letters or digits, e.g. BTCUSDT');
 
 export const interval = z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` });
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Summary, type Registry } from 'prom-client';
 import type { Database } from '@wick/db';
 import type { Engine } from '@wick/engine';
-import type { CacheOutcomes } from './context.ts';
+import { emptyCacheOutcomes, type CacheOutcomes } from './cache-outcomes.ts';
 
 export interface ApiMetrics {
   observeRequest(procedure: string, outcome: string, durationMs: number): void;
@@ -95,7 +95,7 @@ export function createApiMetrics(registry: Registry, sources: { engine: Engine; 
     labelNames: ['status'],
     registers: [registry],
   });
-  const seen: CacheOutcomes = { hit: 0, miss: 0, stale: 0, bypass: 0 };
+  const seen: CacheOutcomes = emptyCacheOutcomes();
   new Gauge({
     name: 'wick_cache_hit_ratio',
     help: 'Share of API cache lookups answered from the cache (hit or stale) since start',

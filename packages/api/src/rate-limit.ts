@@ -1,7 +1,8 @@
 import { keysEqual } from './auth.ts';
-import type { ApiConfig, RequestInfo } from './context.ts';
+import type { ApiConfig } from './api-config.ts';
 import { RateLimitedError } from './errors.ts';
-import type { Services } from './services/index.ts';
+import type { RequestInfo } from './request-info.ts';
+import type { Services } from './services/create-services.ts';
 
 /**
  * The sliding-window limit every entry point shares (tRPC procedures and the HTTP exports): per

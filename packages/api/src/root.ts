@@ -1,3 +1,4 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { cacheRouter } from './router/cache.ts';
 import { candlesRouter } from './router/candles.ts';
 import { dashboardRouter } from './router/dashboard.ts';
@@ -37,3 +38,5 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

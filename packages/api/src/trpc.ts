@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import { keysEqual } from './auth.ts';
 import type { Context } from './context.ts';
 import { RateLimitedError, toTRPCError } from './errors.ts';
-import { keysEqual } from './auth.ts';
 import { enforceRateLimit } from './rate-limit.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -18,7 +18,8 @@ const t = initTRPC.context<Context>().create({
       message: zod ? describeZodError(zod) : shape.message,
       data: {
         ...data,
-        fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
+        // Typed per field for clients: zod types the field errors of a ZodError<unknown> as `{}`.
+        fieldErrors: zod ? (z.flattenError(zod).fieldErrors as Record<string, string[] | undefined>) : undefined,
         issues: zod ? zod.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined,
         retryAfterMs,
       },

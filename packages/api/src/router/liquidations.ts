@@ -1,9 +1,11 @@
+import { SIDES } from '@wick/market';
 import { z } from 'zod';
+import { BUCKETS } from '../buckets.ts';
 import { epochMs, symbolName } from '../inputs.ts';
-import { BUCKETS, MAX_PAGE } from '../services/liquidations.ts';
+import { MAX_PAGE } from '../services/liquidations.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
-export const side = z.enum(['BUY', 'SELL'], { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' });
+export const side = z.enum(SIDES, { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' });
 export const minUsd = z.number().finite().min(0, 'must be ≥ 0').max(1e15, 'must be ≤ 1e15');
 
 const filterFields = {

@@ -1,7 +1,8 @@
 import { candleCodec, type CacheStatus, type WickCache } from '@wick/cache';
-import { getCandles, upsertCandles, type CandleColumns, type CandleInput, type Database, type Interval } from '@wick/db';
+import { getCandles, upsertCandles, type CandleInput, type Database } from '@wick/db';
+import { CANDLE_COLUMN_NAMES, emptyCandleColumns, type CandleColumns, type Interval } from '@wick/market';
+import type { CacheOutcomes } from '../cache-outcomes.ts';
 import type { ApiMetrics } from '../metrics.ts';
-import type { CacheOutcomes } from '../context.ts';
 import type { SymbolService } from './symbols.ts';
 
 export interface Window {
@@ -23,8 +24,6 @@ export interface CandleLoad {
   ageMs: number;
 }
 
-const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
-
 /**
  * Grace after a TTL during which an entry is served (marked stale) while one caller refreshes it.
  * Safe here: any write through Wick bumps the series generation, so a stale entry can only miss
@@ -44,7 +43,7 @@ export interface CandleArrays {
 /** The requested window of a load (warm-up history cut off) as plain arrays for the wire. */
 export function windowArrays(load: CandleLoad): CandleArrays {
   const out = {} as CandleArrays;
-  for (const c of COLUMNS) out[c] = Array.from(load.columns[c].subarray(load.skip));
+  for (const c of CANDLE_COLUMN_NAMES) out[c] = Array.from(load.columns[c].subarray(load.skip));
   return out;
 }
 
@@ -52,13 +51,9 @@ export function windowId(w: Window): string {
   return `${w.from ?? '-'}:${w.to ?? '-'}:${w.limit}`;
 }
 
-export function emptyColumns(): CandleColumns {
-  return Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(0)])) as unknown as CandleColumns;
-}
-
 function concatColumns(a: CandleColumns, b: CandleColumns): CandleColumns {
-  const out = {} as Record<(typeof COLUMNS)[number], Float64Array>;
-  for (const c of COLUMNS) {
+  const out = emptyCandleColumns(0);
+  for (const c of CANDLE_COLUMN_NAMES) {
     const joined = new Float64Array(a[c].length + b[c].length);
     joined.set(a[c], 0);
     joined.set(b[c], a[c].length);
@@ -98,7 +93,7 @@ export class CandleService {
       return getCandles(database, { ...series, to: w.to, limit: w.limit + warmup, newest: true });
     }
     const [history, window] = await Promise.all([
-      warmup > 0 ? getCandles(database, { ...series, to: w.from - 1, limit: warmup, newest: true }) : emptyColumns(),
+      warmup > 0 ? getCandles(database, { ...series, to: w.from - 1, limit: warmup, newest: true }) : emptyCandleColumns(0),
       getCandles(database, { ...series, from: w.from, to: w.to, limit: w.limit }),
     ]);
     return history.time.length === 0 ? window : concatColumns(history, window);

@@ -1,10 +1,11 @@
-import { INTERVAL_MS, type Interval } from '@wick/db';
-import type { CacheOutcomes } from '../context.ts';
+import { INTERVAL_MS, type Interval } from '@wick/market';
+import { fittingBucket, MAX_BUCKETS_PER_SUMMARY } from '../buckets.ts';
+import type { CacheOutcomes } from '../cache-outcomes.ts';
 import { describeError } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
 import { windowArrays, type CandleArrays, type CandleService } from './candles.ts';
 import type { BatchItem, IndicatorService } from './indicators.ts';
-import { BUCKET_MS, fittingBucket, MAX_SUMMARY_BUCKETS, type LiquidationService, type LiquidationSummary } from './liquidations.ts';
+import type { LiquidationService, LiquidationSummary } from './liquidations.ts';
 
 export interface SnapshotQuery {
   symbol: string;
@@ -79,9 +80,9 @@ export class DashboardService {
     const liquidations = timed('liquidations', async () => {
       const range = await this.visibleRange(q, candleLoad);
       const bucket = fittingBucket(range.from, range.to, q.interval);
-      // Beyond MAX_SUMMARY_BUCKETS days of daily candles: summarise the most recent ones.
-      const day = BUCKET_MS['1d'];
-      if (bucket === null) range.from = Math.max(range.from, (Math.floor(range.to / day) - MAX_SUMMARY_BUCKETS + 1) * day);
+      // Beyond MAX_BUCKETS_PER_SUMMARY days of daily candles: summarise the most recent ones.
+      const day = INTERVAL_MS['1d'];
+      if (bucket === null) range.from = Math.max(range.from, (Math.floor(range.to / day) - MAX_BUCKETS_PER_SUMMARY + 1) * day);
       return this.deps.liquidations.summary({ symbol: q.symbol, bucket: bucket ?? '1d', ...range }, outcomes);
     });
 

@@ -1,8 +1,8 @@
 import { seriesCodec, type CacheKey, type CacheStatus, type Codec, type WarmJob, type WickCache } from '@wick/cache';
-import { INTERVAL_MS, type CandleColumns } from '@wick/db';
 import type { Engine } from '@wick/engine';
 import { canonicalParams, getIndicator, historyFor, parseParams, requiredColumns, type Columns } from '@wick/indicators';
-import type { CacheOutcomes } from '../context.ts';
+import { INTERVAL_MS, type CandleColumns } from '@wick/market';
+import type { CacheOutcomes } from '../cache-outcomes.ts';
 import { BudgetExceededError, describeError } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
 import { STALE_SECONDS, windowId, type CandleLoad, type CandleService, type Series, type Window } from './candles.ts';

@@ -1,29 +1,17 @@
 import { jsonCodec, type CacheStatus, type WickCache } from '@wick/cache';
 import {
   listLiquidations,
-  liquidationTupleToRow,
   streamLiquidationsRaw,
   summarizeLiquidations,
   type Database,
   type LiquidationBucket,
   type LiquidationFilter,
-  type LiquidationRow,
-  type LiquidationTuple,
 } from '@wick/db';
-import type { CacheOutcomes } from '../context.ts';
+import { INTERVAL_MS, liquidationTupleToRow, type LiquidationRow, type LiquidationTuple } from '@wick/market';
+import { bucketCount, fittingBucket, MAX_BUCKETS_PER_SUMMARY, TooManyBucketsError, type Bucket } from '../buckets.ts';
+import type { CacheOutcomes } from '../cache-outcomes.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 
-export const BUCKETS = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
-export type Bucket = (typeof BUCKETS)[number];
-export const BUCKET_MS: Record<Bucket, number> = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '4h': 14_400_000,
-  '1d': 86_400_000,
-};
-export const MAX_SUMMARY_BUCKETS = 2000;
 export const MAX_PAGE = 1000;
 /** Rows per chunk of liquidations.export. */
 export const EXPORT_CHUNK = 1000;
@@ -32,19 +20,6 @@ export const EXPORT_CHUNK = 1000;
 const SETTLED_AFTER_MS = 5 * 60_000;
 const PAST_TTL_S = 3600;
 const RECENT_TTL_S = 10;
-
-export class TooManyBucketsError extends Error {
-  constructor(
-    readonly count: number,
-    readonly suggestion: Bucket | null,
-  ) {
-    super(
-      `The range spans ${count} buckets; at most ${MAX_SUMMARY_BUCKETS} per summary. ` +
-        (suggestion ? `Use bucket "${suggestion}" or a shorter range.` : 'Use a shorter range.'),
-    );
-    this.name = 'TooManyBucketsError';
-  }
-}
 
 export interface ListQuery extends LiquidationFilter {
   cursor?: string | undefined;
@@ -71,19 +46,6 @@ export interface LiquidationSummary {
   buckets: LiquidationBucket[];
   totals: { longUsd: number; shortUsd: number; longCount: number; shortCount: number };
   cache: { status: CacheStatus; ageMs: number };
-}
-
-export function bucketCount(bucket: Bucket, from: number, to: number): number {
-  const ms = BUCKET_MS[bucket];
-  return Math.floor(to / ms) - Math.floor(from / ms) + 1;
-}
-
-/** The finest bucket that fits `from..to` in MAX_SUMMARY_BUCKETS, no finer than `atLeast`. */
-export function fittingBucket(from: number, to: number, atLeast: Bucket = '1m'): Bucket | null {
-  for (const b of BUCKETS.slice(BUCKETS.indexOf(atLeast))) {
-    if (bucketCount(b, from, to) <= MAX_SUMMARY_BUCKETS) return b;
-  }
-  return null;
 }
 
 /** Drops undefined fields: the db layer and the cursor fingerprint see one shape per filter set. */
@@ -114,7 +76,7 @@ export class LiquidationService {
 
   async summary(q: SummaryQuery, outcomes?: CacheOutcomes): Promise<LiquidationSummary> {
     const count = bucketCount(q.bucket, q.from, q.to);
-    if (count > MAX_SUMMARY_BUCKETS) throw new TooManyBucketsError(count, fittingBucket(q.from, q.to, q.bucket));
+    if (count > MAX_BUCKETS_PER_SUMMARY) throw new TooManyBucketsError(count, fittingBucket(q.from, q.to, q.bucket));
     const settled = q.to < Date.now() - SETTLED_AFTER_MS;
     const id = `${q.symbol ?? 'ALL'}.${q.bucket}.${q.from}.${q.to}`;
     const cached = await this.deps.cache.getOrLoad(
@@ -124,7 +86,7 @@ export class LiquidationService {
           ...(q.symbol !== undefined ? { symbol: q.symbol } : {}),
           from: q.from,
           to: q.to,
-          bucketMs: BUCKET_MS[q.bucket],
+          bucketMs: INTERVAL_MS[q.bucket],
         }),
       { codec: jsonCodec<LiquidationBucket[]>(), ttlSeconds: settled ? PAST_TTL_S : RECENT_TTL_S },
     );

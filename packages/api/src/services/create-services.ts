@@ -53,5 +53,3 @@ export function createServices(deps: ServiceDeps): Services {
     rateLimit: (id, limit, windowMs) => cache.rateLimit(id, limit, windowMs),
   };
 }
-
-export type { IndicatorResult, BatchItem } from './indicators.ts';
