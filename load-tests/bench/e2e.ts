@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { spawnServer, type ServerProcess } from '../../apps/server/test/harness.ts';
+import { spawnServer, type ServerProcess } from '@wick/server/testing';
 import { OURS, SEEDS } from '../lib/targets.js';
 import { mutationRequest, queryUrl } from '../lib/trpc-wire.js';
 import { MIX_INDICATORS, mixOf, prng, zipf } from '../lib/zipf.js';

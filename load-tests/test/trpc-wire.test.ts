@@ -1,7 +1,7 @@
 // The k6 wire helper against a real server (real MariaDB, real Valkey cluster), with plain fetch.
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, INGEST_KEY, MINUTE, T0, startWick, type Wick } from '../../apps/server/test/harness.ts';
+import { ADMIN_KEY, INGEST_KEY, MINUTE, T0, startWick, type Wick } from '@wick/server/testing';
 import {
   batchUrl,
   cacheStatus,

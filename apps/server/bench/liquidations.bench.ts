@@ -4,8 +4,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createWickClient, type WickClient } from '@wick/client';
 import { createDatabase, listLiquidations, migrate, seed, urlForDatabase, type Database } from '@wick/db';
+import { testClient, type TestClient } from '@wick/server/testing';
 
 const DB_NAME = process.env.BENCH_DB ?? 'wick_bench';
 const TARGET_ROWS = Number(process.env.BENCH_LIQUIDATIONS ?? 5_000_000);
@@ -158,7 +158,7 @@ async function timeIt(fn: () => Promise<unknown>, n = REPEAT): Promise<number[]>
   return out;
 }
 
-async function pagination(client: WickClient, database: Database) {
+async function pagination(client: TestClient, database: Database) {
   const rows: (string | number)[][] = [];
   const explains: string[] = [];
   const dbRows: (string | number)[][] = [];
@@ -317,7 +317,7 @@ const database = await ensureData();
 const server = await startServerProcess();
 try {
   console.log(`server ${server.url} (pid ${server.child.pid}), RSS ${(server.rssKb().rss / 1024).toFixed(0)} MB`);
-  const client = createWickClient({ url: server.url });
+  const client = testClient({ url: server.url });
   if (!process.env.BENCH_SKIP_PAGES) await pagination(client, database);
   await exportBench(server, database);
 } finally {

@@ -1,3 +1,4 @@
+import { INTERVALS, isInterval, SYMBOL_PATTERN } from '@wick/market';
 import { z } from 'zod';
 
 const list = z
@@ -10,6 +11,18 @@ const list = z
       .filter(Boolean),
   );
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const INDICATOR_NAME = /^[a-z0-9_]{1,32}$/;
+
+/** "SYMBOL:interval:indicator", e.g. BTCUSDT:1m:rsi, with the symbol and interval rules every other input follows. */
+const warmItem = z.string().transform((item, ctx) => {
+  const [symbol = '', interval = '', indicator = '', ...rest] = item.split(':');
+  if (rest.length > 0 || !SYMBOL_PATTERN.test(symbol) || !isInterval(interval) || !INDICATOR_NAME.test(indicator)) {
+    ctx.addIssue({ code: 'custom', message: `WARM items look like BTCUSDT:1m:rsi (intervals: ${INTERVALS.join(', ')}); got "${item}"` });
+    return z.NEVER;
+  }
+  return { symbol, interval, indicator };
+});
 
 /** Every setting the server reads from the environment, validated, with defaults for local use. */
 export const configSchema = z.object({
@@ -35,18 +48,12 @@ export const configSchema = z.object({
   SLOW_MS: int(1000, 1),
   BUDGET_MS: int(5000, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  /** Concurrent live (SSE) streams per API key, or per IP without one, on one server process; past it TOO_MANY_REQUESTS. */
+  LIVE_MAX_STREAMS_PER_CLIENT: int(20, 1, 100_000),
+  /** Liquidation events one live stream may have waiting; a reader that lets more pile up gets one resync event instead. */
+  LIVE_QUEUE_LIMIT: int(1000, 10, 1_000_000),
   /** Kept warm from start-up: "SYMBOL:interval:indicator" items, comma-separated (default params, latest 500 candles). */
-  WARM: list.pipe(
-    z.array(
-      z
-        .string()
-        .regex(/^[A-Z0-9]{2,20}:(1m|5m|15m|1h|4h|1d):[a-z0-9_]{1,32}$/, 'WARM items look like BTCUSDT:1m:rsi')
-        .transform((item) => {
-          const [symbol, interval, indicator] = item.split(':') as [string, '1m', string];
-          return { symbol, interval, indicator };
-        }),
-    ),
-  ),
+  WARM: list.pipe(z.array(warmItem)),
   /**
    * Signs liquidation cursors. Every process serving one URL needs the same value, so it is a
    * fixed dev default, not random per process: SET IT in production (a known key lets anyone

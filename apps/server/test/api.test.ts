@@ -1,8 +1,7 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCandles } from '@wick/db';
 import { computeIndicator, type Columns } from '@wick/indicators';
-import { errorCode } from '@wick/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_MINUTES, MINUTE, T0, startWick, type Wick } from './harness.ts';
+import { errorCode, FIXTURE_MINUTES, MINUTE, startWick, T0, type Wick } from '@wick/server/testing';
 
 let wick: Wick;
 beforeAll(async () => {

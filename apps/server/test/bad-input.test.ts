@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { errorCode } from '@wick/client';
-import { getIndicator } from '@wick/indicators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, startWick, type Wick } from './harness.ts';
+import { getIndicator } from '@wick/indicators';
+import { ADMIN_KEY, errorCode, startWick, type Wick } from '@wick/server/testing';
 
 let wick: Wick;
 beforeAll(async () => {

@@ -1,6 +1,5 @@
-import { errorCode } from '@wick/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWick, type Wick } from './harness.ts';
+import { errorCode, startWick, type Wick } from '@wick/server/testing';
 
 let wick: Wick;
 beforeAll(async () => {

@@ -1,6 +1,5 @@
-import { errorCode } from '@wick/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MINUTE, T0, startWick, type Wick } from './harness.ts';
+import { errorCode, MINUTE, startWick, T0, type Wick } from '@wick/server/testing';
 
 let wick: Wick;
 

@@ -1,6 +1,16 @@
-import { createWickClient, errorCode } from '@wick/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, MINUTE, T0, fixtureCandles, spawnServer, startWick, type ServerProcess, type Wick } from './harness.ts';
+import {
+  ADMIN_KEY,
+  errorCode,
+  fixtureCandles,
+  MINUTE,
+  spawnServer,
+  startWick,
+  T0,
+  testClient,
+  type ServerProcess,
+  type Wick,
+} from '@wick/server/testing';
 
 let wick: Wick;
 let second: ServerProcess;
@@ -20,13 +30,13 @@ describe('candles.ingest', () => {
     const candles = fixtureCandles('BTCUSDT', 1, T0);
     const err = await wick.client.candles.ingest.mutate({ symbol: 'BTCUSDT', interval: '1m', candles }).catch((e: unknown) => e);
     expect(errorCode(err)).toBe('UNAUTHORIZED');
-    const wrong = createWickClient({ url: wick.url, apiKey: 'not-a-key' });
+    const wrong = testClient({ url: wick.url, apiKey: 'not-a-key' });
     const err2 = await wrong.candles.ingest.mutate({ symbol: 'BTCUSDT', interval: '1m', candles }).catch((e: unknown) => e);
     expect(errorCode(err2)).toBe('UNAUTHORIZED');
   });
 
   it('a new candle is visible to the next compute, in this process and in a second server process', async () => {
-    const remote = createWickClient({ url: second.url });
+    const remote = testClient({ url: second.url });
     const before = await wick.client.indicators.compute.query(latest);
     const beforeRemote = await remote.indicators.compute.query(latest);
     expect((await wick.client.indicators.compute.query(latest)).cache.status).toBe('hit');
@@ -88,8 +98,9 @@ describe('cache admin', () => {
 
 describe('graceful shutdown', () => {
   it('SIGTERM lets an in-flight request finish, then the process exits 0', async () => {
-    const proc = await spawnServer({ ...wick.env, BUDGET_MS: '120000' });
-    const remote = createWickClient({ url: proc.url });
+    // Budget and grace far beyond the lock wait: the test is about order (finish, then exit), not time.
+    const proc = await spawnServer({ ...wick.env, BUDGET_MS: '120000', SHUTDOWN_GRACE_MS: '120000' });
+    const remote = testClient({ url: proc.url });
     // Hold the request inside the server for certain: its candle query waits on a table lock.
     const locker = await wick.database.pool.getConnection();
     await locker.query('LOCK TABLES candles WRITE');

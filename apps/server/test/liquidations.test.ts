@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { errorCode, type RouterOutputs } from '@wick/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWick, type Wick } from './harness.ts';
+import type { RouterOutputs } from '@wick/api';
+import { errorCode, startWick, type Wick } from '@wick/server/testing';
 
 type Row = RouterOutputs['liquidations']['list']['rows'][number];
 type Filter = { symbol?: string; side?: 'BUY' | 'SELL'; from?: number; to?: number; minUsd?: number };
