@@ -1,11 +1,12 @@
-import { emptyCandleColumns, INTERVAL_MS, isInterval, type CandleColumns, type Interval } from '@wick/market';
+import { INTERVAL_MS, INTERVALS, isInterval, type CandleColumns, type Interval } from '@wick/market';
 import { query, type Database } from './client.ts';
 import type { CandleRow } from './candle-row.ts';
+import { columnsFromRows, type CandleValuesRow } from './columns-from-rows.ts';
 import { writeDirectRows } from './direct-write.ts';
 import { InvalidQueryError, RollupConflictError } from './errors.ts';
 import { writeMinuteRows } from './minute-write.ts';
+import { checkTailLength, DEFAULT_TAIL_LENGTH, writeSeries, type SeriesUpdate } from './series-write.ts';
 import { symbolId } from './symbols.ts';
-import { inWriteTransaction } from './write-transaction.ts';
 
 export interface CandleQuery {
   symbol: string;
@@ -35,7 +36,7 @@ export async function getCandles(database: Database, q: CandleQuery): Promise<Ca
   const id = await symbolId(database, q.symbol);
   const newest = q.newest === true;
   // Both forms are one range read of the primary key (symbol_id, interval, open_time).
-  const rows = await query<[number, string, string, string, string, string][]>(
+  const rows = await query<CandleValuesRow[]>(
     database,
     'SELECT open_time, open, high, low, close, volume FROM candles' +
       ' WHERE symbol_id = ? AND `interval` = ? AND open_time >= ? AND open_time <= ?' +
@@ -43,19 +44,7 @@ export async function getCandles(database: Database, q: CandleQuery): Promise<Ca
     [id, q.interval, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.limit],
     { rowsAsArray: true },
   );
-  const n = rows.length;
-  const out = emptyCandleColumns(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    const j = newest ? n - 1 - i : i;
-    out.time[j] = r[0];
-    out.open[j] = Number(r[1]);
-    out.high[j] = Number(r[2]);
-    out.low[j] = Number(r[3]);
-    out.close[j] = Number(r[4]);
-    out.volume[j] = Number(r[5]);
-  }
-  return out;
+  return columnsFromRows(rows, newest);
 }
 
 export interface CandleInput {
@@ -105,32 +94,60 @@ function refusal(symbol: string, interval: Interval, refused: readonly CandleRow
   );
 }
 
+export interface UpsertOptions {
+  /** Candles per series in `series[].tail` (default DEFAULT_TAIL_LENGTH = 32, at most MAX_TAIL_LENGTH). */
+  tailLength?: number;
+}
+
+export interface UpsertResult {
+  /** Candles of `interval` that were inserted or whose values changed. */
+  affected: number;
+  /** Every series the write changed (a 1m write: 1m and each roll-up it moved), in INTERVALS order. */
+  series: SeriesUpdate[];
+}
+
 /**
- * Inserts or replaces candles in one transaction; re-sending the same candles changes nothing.
- * `affected` counts candles that were inserted or whose values changed.
+ * Inserts or replaces candles in one transaction; re-sending the same candles changes nothing
+ * (and reports no series).
  *
  * 1m is the source of truth: a 1m write re-derives, in the same transaction, every 5m … 1d bucket
  * it touches (the open one included; a correction of an old minute re-derives its buckets). A
  * higher interval is accepted only for UTC days of the symbol without 1m candles, and refused
  * with RollupConflictError on days that have them; the first 1m candles of a day replace what
  * was written directly for it.
+ *
+ * Writers of a series serialize (series-write.ts): `series` reports, per series changed, its rev
+ * (consecutive in commit order), whether the write only touched its tail, and its last candles
+ * as this commit left them.
  */
 export async function upsertCandles(
   database: Database,
   symbol: string,
   interval: Interval,
-  candles: CandleInput[],
-): Promise<{ affected: number }> {
+  candles: readonly CandleInput[],
+  options: UpsertOptions = {},
+): Promise<UpsertResult> {
   if (!isInterval(interval)) throw new InvalidQueryError(`unknown interval ${String(interval)}`);
+  const tailLength = options.tailLength ?? DEFAULT_TAIL_LENGTH;
+  checkTailLength(tailLength);
   candles.forEach((c, i) => validateCandle(c, i, interval));
   const id = await symbolId(database, symbol);
-  if (candles.length === 0) return { affected: 0 };
+  if (candles.length === 0) return { affected: 0, series: [] };
   const rows = candles.map(toRow);
-  const counts = await inWriteTransaction(database, async (conn) => {
-    if (interval === '1m') return writeMinuteRows(conn, id, rows);
-    const written = await writeDirectRows(conn, id, interval, rows);
-    if (written.derived.length > 0) throw refusal(symbol, interval, written.derived);
-    return written;
-  });
-  return { affected: counts.inserted + counts.updated };
+  const { result, series } = await writeSeries(
+    database,
+    id,
+    interval === '1m' ? INTERVALS : [interval],
+    tailLength,
+    async (conn, heads) => {
+      if (interval === '1m') {
+        const written = await writeMinuteRows(conn, id, rows, heads);
+        return { result: written.inserted + written.updated, touched: written.touched };
+      }
+      const written = await writeDirectRows(conn, id, interval, rows);
+      if (written.derived.length > 0) throw refusal(symbol, interval, written.derived);
+      return { result: written.inserted + written.updated, touched: [written.touched] };
+    },
+  );
+  return { affected: result, series };
 }

@@ -4,7 +4,16 @@ export { createDatabase, DEFAULT_DATABASE_URL, type Database, type DbOptions, ty
 export { migrate, MIGRATIONS_FOLDER } from './migrate.ts';
 export * as schema from './schema.ts';
 export { listSymbols, ensureSymbols, type SymbolRow } from './symbols.ts';
-export { getCandles, upsertCandles, MAX_CANDLES_PER_QUERY, type CandleInput, type CandleQuery } from './candles.ts';
+export {
+  getCandles,
+  upsertCandles,
+  MAX_CANDLES_PER_QUERY,
+  type CandleInput,
+  type CandleQuery,
+  type UpsertOptions,
+  type UpsertResult,
+} from './candles.ts';
+export { DEFAULT_TAIL_LENGTH, MAX_TAIL_LENGTH, type SeriesUpdate } from './series-write.ts';
 export { latestMinuteCandle, type StoredCandle } from './latest-candle.ts';
 export {
   listLiquidations,
@@ -17,6 +26,7 @@ export {
   type LiquidationBucket,
   type LiquidationFilter,
 } from './liquidations.ts';
+export { insertLiquidations, MAX_LIQUIDATIONS_PER_INSERT, type LiquidationEvent } from './liquidation-ingest.ts';
 export type { StreamOptions } from './row-stream.ts';
 export { DbError, DbUnavailableError, ImportError, InvalidQueryError, RollupConflictError, UnknownSymbolError } from './errors.ts';
 export { createTestDatabase, urlForDatabase, type TestDatabase } from './test-database.ts';

@@ -24,7 +24,7 @@ const USD = 'l.average_price * l.accumulated_fill_quantity';
 
 // symbol_id comes back in the symbol slot and is swapped for the name in TS: a join would let
 // the optimizer drive from `symbols` and sort instead of walking the keyset index.
-const SELECT =
+export const LIQUIDATION_SELECT =
   'SELECT l.id, l.symbol_id, l.side, l.order_type, l.time_in_force, l.original_quantity, l.price,' +
   ' l.average_price, l.order_status, l.last_fill_quantity, l.accumulated_fill_quantity,' +
   ` l.order_trade_time, CAST(${USD} AS DECIMAL(44,10)) AS usd FROM liquidation_orders l`;
@@ -96,8 +96,8 @@ async function nameOf(database: Database, id: number): Promise<string> {
   return name ?? String(id);
 }
 
-/** Swaps symbol ids for names in place; ids unknown to the cache trigger one reload. */
-async function nameTuples(database: Database, rows: unknown[][]): Promise<LiquidationTuple[]> {
+/** Swaps symbol ids for names in place (rows of LIQUIDATION_SELECT); ids unknown to the cache trigger one reload. */
+export async function nameTuples(database: Database, rows: unknown[][]): Promise<LiquidationTuple[]> {
   const names = internalsOf(database).symbolNames;
   for (const r of rows) {
     const id = r[1] as number;
@@ -117,9 +117,8 @@ export async function listLiquidations(
     throw new InvalidQueryError(`limit must be an integer in 1..${MAX_LIQUIDATION_PAGE}`);
   }
   const where = await whereClause(database, q, q.after);
-  const raw = await query<unknown[][]>(database, `${SELECT}${keysetIndex(q)}${where.sql}${ORDER} LIMIT ?`, [...where.values, q.limit + 1], {
-    rowsAsArray: true,
-  });
+  const sql = `${LIQUIDATION_SELECT}${keysetIndex(q)}${where.sql}${ORDER} LIMIT ?`;
+  const raw = await query<unknown[][]>(database, sql, [...where.values, q.limit + 1], { rowsAsArray: true });
   const more = raw.length > q.limit;
   if (more) raw.length = q.limit;
   const rows = (await nameTuples(database, raw)).map(liquidationTupleToRow);
@@ -194,7 +193,7 @@ export async function* streamLiquidationsRaw(
 ): AsyncGenerator<LiquidationTuple[], void, undefined> {
   const where = await whereClause(database, q);
   await listSymbols(database);
-  for await (const batch of streamBatches(database, `${SELECT}${keysetIndex(q)}${where.sql}${ORDER}`, where.values, opts)) {
+  for await (const batch of streamBatches(database, `${LIQUIDATION_SELECT}${keysetIndex(q)}${where.sql}${ORDER}`, where.values, opts)) {
     yield await nameTuples(database, batch);
   }
 }

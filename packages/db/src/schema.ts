@@ -33,6 +33,25 @@ export const candles = mysqlTable(
   (t) => [primaryKey({ name: 'pk_candles', columns: [t.symbolId, t.interval, t.openTime] })],
 );
 
+/**
+ * One row per candle series (symbol, interval): the revision of its last committed write and the
+ * open time of its last stored candle. Every candle writer locks the rows of the series it
+ * touches first (series-heads.ts), so writers of a series serialize and `rev` counts commits in
+ * commit order. Rows are created on demand; last_open_time is NULL until a write reports it.
+ */
+export const seriesHeads = mysqlTable(
+  'series_heads',
+  {
+    symbolId: int('symbol_id', { unsigned: true })
+      .notNull()
+      .references(() => symbols.id),
+    interval: mysqlEnum('interval', INTERVALS).notNull(),
+    rev: bigint('rev', { mode: 'number', unsigned: true }).notNull().default(0),
+    lastOpenTime: bigint('last_open_time', { mode: 'number' }),
+  },
+  (t) => [primaryKey({ name: 'pk_series_heads', columns: [t.symbolId, t.interval] })],
+);
+
 export const liquidationOrders = mysqlTable(
   'liquidation_orders',
   {

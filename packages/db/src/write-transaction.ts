@@ -12,19 +12,26 @@ function isRetryable(err: unknown): boolean {
   return err instanceof WriteConflict || (err as { errno?: unknown }).errno === ER_LOCK_DEADLOCK;
 }
 
+// Sessions already at READ COMMITTED. The setting outlives the transaction, so a pooled
+// connection pays the statement once, not on every write; single statements read the same at
+// either level, so the session's other users see no difference.
+const readCommitted = new WeakSet<object>();
+
 /**
- * A candle write transaction at READ COMMITTED: every statement reads a fresh snapshot, so a
- * roll-up sees each minute committed before it took its lock (REPEATABLE READ would keep the
- * snapshot of the transaction's first read and lose concurrent minutes). A deadlock (or a
- * WriteConflict) rolls the whole transaction back; it is retried a bounded number of times with
- * a jittered pause.
+ * A write transaction at READ COMMITTED: every statement reads a fresh snapshot, so a statement
+ * that follows a lock sees everything committed before the lock was granted (REPEATABLE READ
+ * would keep the snapshot of the transaction's first read), and no gap locks couple writers of
+ * neighbouring keys. A deadlock (or a WriteConflict) rolls the whole transaction back; it is
+ * retried a bounded number of times with a jittered pause.
  */
 export async function inWriteTransaction<T>(database: Database, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await withConnection(database, async (conn) => {
-        // Applies to the next transaction only: the pooled session keeps its default.
-        await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        if (!readCommitted.has(conn.connection)) {
+          await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+          readCommitted.add(conn.connection);
+        }
         await conn.beginTransaction();
         try {
           const out = await fn(conn);
@@ -38,7 +45,7 @@ export async function inWriteTransaction<T>(database: Database, fn: (conn: PoolC
     } catch (err) {
       if (!isRetryable(err)) throw err;
       if (attempt >= MAX_ATTEMPTS) {
-        throw new DbUnavailableError(`candle write collided ${attempt} times with concurrent writers of the same days; retry later`, {
+        throw new DbUnavailableError(`write collided ${attempt} times with concurrent writers of the same rows; retry later`, {
           cause: err,
         });
       }

@@ -3,8 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLUP_INTERVALS } from '@wick/market';
-import { createTestDatabase, getCandles, ImportError, importCsv, InvalidQueryError, type TestDatabase } from '../src/index.ts';
+import { INTERVALS, ROLLUP_INTERVALS } from '@wick/market';
+import {
+  createTestDatabase,
+  DEFAULT_TAIL_LENGTH,
+  getCandles,
+  ImportError,
+  importCsv,
+  InvalidQueryError,
+  type ImportReport,
+  type TestDatabase,
+} from '../src/index.ts';
 import { rollUpFromScratch, storedCandles, type TextCandle } from './support/rollup-oracle.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -12,6 +21,12 @@ let db: TestDatabase;
 let tmp: string;
 
 const NO_ROLLUP = { compared: 0, differing: 0, examples: [] };
+
+/** A report with each series reduced to [interval, rev, tailOnly, tail length, last open time]. */
+const summary = (r: ImportReport) => ({
+  ...r,
+  series: r.series.map((s) => [s.interval, s.rev, s.tailOnly, s.tail.time.length, s.tail.time[s.tail.time.length - 1]]),
+});
 
 async function count(table: string): Promise<number> {
   const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`);
@@ -31,12 +46,28 @@ describe('import', () => {
   it('imports klines with or without a header; re-import changes nothing', async () => {
     const file = fixture('BTCUSDT-1m-2024-01-01.csv');
     const first = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' });
-    expect(first).toEqual({ inserted: 120, updated: 0, unchanged: 0, rollup: NO_ROLLUP });
+    // 2024-01-01 00:00–01:59: the first candles of every series (history, not an append).
+    const day = 1_704_067_200_000;
+    expect(summary(first)).toEqual({
+      inserted: 120,
+      updated: 0,
+      unchanged: 0,
+      rollup: NO_ROLLUP,
+      series: [
+        ['1m', 1, false, DEFAULT_TAIL_LENGTH, day + 119 * 60_000],
+        ['5m', 1, false, 24, day + 115 * 60_000],
+        ['15m', 1, false, 8, day + 105 * 60_000],
+        ['1h', 1, false, 2, day + 60 * 60_000],
+        ['4h', 1, false, 1, day],
+        ['1d', 1, false, 1, day],
+      ],
+    });
     expect(await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 120,
       rollup: NO_ROLLUP,
+      series: [],
     });
     const noHeader = fixture('BTCUSDT-1m-2024-01-01-noheader.csv');
     expect(await importCsv(db, { file: noHeader, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' })).toEqual({
@@ -44,6 +75,7 @@ describe('import', () => {
       updated: 0,
       unchanged: 120,
       rollup: NO_ROLLUP,
+      series: [],
     });
     const lines = (await readFile(file, 'utf8'))
       .trim()
@@ -60,13 +92,14 @@ describe('import', () => {
     const file = fixture('BTCUSDT-liquidationSnapshot-2024-01-01.csv');
     const rows = (await readFile(file, 'utf8')).trim().split('\n').length - 1;
     const first = await importCsv(db, { file, kind: 'liquidations', symbol: 'BTCUSDT' });
-    expect(first).toEqual({ inserted: rows, updated: 0, unchanged: 0, rollup: NO_ROLLUP });
+    expect(first).toEqual({ inserted: rows, updated: 0, unchanged: 0, rollup: NO_ROLLUP, series: [] });
     const before = await count('liquidation_orders');
     expect(await importCsv(db, { file, kind: 'liquidations', symbol: 'BTCUSDT' })).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: rows,
       rollup: NO_ROLLUP,
+      series: [],
     });
     expect(await count('liquidation_orders')).toBe(before);
   });
@@ -110,12 +143,12 @@ describe('import', () => {
     expect(await count('candles')).toBe(candles);
     lines[11_000] = lines[11_001]!.replace(/^\d+/, String(1_700_000_040_000 + 11_000 * 60_000));
     await writeFile(file, `${lines.join('\n')}\n`);
-    expect(await importCsv(db, { file, kind: 'klines', symbol: 'SOLUSDT', interval: '1m' })).toEqual({
-      inserted: 12_000,
-      updated: 0,
-      unchanged: 0,
-      rollup: NO_ROLLUP,
-    });
+    const report = await importCsv(db, { file, kind: 'klines', symbol: 'SOLUSDT', interval: '1m' });
+    expect({ ...report, series: [] }).toEqual({ inserted: 12_000, updated: 0, unchanged: 0, rollup: NO_ROLLUP, series: [] });
+    // Three batches, three commits per series; the first one's candles were history.
+    expect(report.series.map((s) => [s.interval, s.rev, s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, 3, false]));
+    const tail = await getCandles(db, { symbol: 'SOLUSDT', interval: '1m', limit: DEFAULT_TAIL_LENGTH, newest: true });
+    expect(Array.from(report.series[0]!.tail.time)).toEqual(Array.from(tail.time));
     // Batches of 5,000 rolled up one transaction at a time, buckets across batch edges included.
     const minutes = await storedCandles(db, 'SOLUSDT', '1m');
     for (const iv of ROLLUP_INTERVALS) expect(await storedCandles(db, 'SOLUSDT', iv), iv).toEqual(rollUpFromScratch(minutes, iv));
@@ -165,7 +198,9 @@ describe('import', () => {
     const file = join(tmp, 'BTCUSDT-1h-2024-01.csv');
     await writeFile(file, `${lines.join('\n')}\n`);
     const report = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1h' });
-    expect(report).toEqual({
+    expect(summary(report)).toEqual({
+      // Appended after the last (derived) hour: a tail-only write of the 1h series, its second commit.
+      series: [['1h', 2, true, 5, dayWithout + 2 * H]],
       inserted: 3,
       updated: 0,
       unchanged: 0,

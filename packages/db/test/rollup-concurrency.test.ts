@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { ROLLUP_INTERVALS } from '@wick/market';
+import { CANDLE_COLUMN_NAMES, candleOpenTime, INTERVALS, ROLLUP_INTERVALS, type Interval } from '@wick/market';
+import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng, randomWalkCandles } from '@wick/testkit';
 import {
   createTestDatabase,
+  DEFAULT_TAIL_LENGTH,
   ensureSymbols,
   RollupConflictError,
   upsertCandles,
@@ -14,7 +16,7 @@ import {
   type CandleInput,
   type TestDatabase,
 } from '../src/index.ts';
-import { rollUpFromScratch, storedCandles } from './support/rollup-oracle.ts';
+import { rollUpFromScratch, storedCandles, type TextCandle } from './support/rollup-oracle.ts';
 
 const NAME = 'wick_test_db_rollup_race';
 const SYMBOL = 'BTCUSDT';
@@ -38,11 +40,67 @@ const TRANSACTIONS = 25;
 const START = Date.UTC(2024, 6, 1) - 3_600_000;
 const MINUTES = 120;
 
+interface WriteReport {
+  candles: CandleInput[];
+  series: { interval: Interval; rev: number; tailOnly: boolean; tail: Record<(typeof CANDLE_COLUMN_NAMES)[number], number[]> }[];
+}
+
 interface WriterResult {
   writes: number;
   started: number;
   finished: number;
   minutes: number[];
+  reports: WriteReport[];
+}
+
+/** A written candle as the server stores it: rounded to 10 decimals (the writer's sums carry float error). */
+const asText = (c: CandleInput): TextCandle => ({
+  time: c.time,
+  open: c.open.toFixed(10),
+  high: c.high.toFixed(10),
+  low: c.low.toFixed(10),
+  close: c.close.toFixed(10),
+  volume: c.volume.toFixed(10),
+  quoteVolume: (c.quoteVolume ?? 0).toFixed(10),
+  trades: c.trades ?? 0,
+});
+
+/** A series as columns of numbers, as a tail reports it. */
+const asColumns = (candles: readonly TextCandle[]) =>
+  Object.fromEntries(CANDLE_COLUMN_NAMES.map((name) => [name, candles.map((c) => (name === 'time' ? c.time : Number(c[name])))]));
+
+/**
+ * Replays every write in the order of its 1m rev (the commit order, if revs are right) and checks
+ * each report against the model at that point: the tail of every series it reports equals the
+ * model's last candles, the series it does not report did not change, and tailOnly is what the
+ * definition says. So a tail holds every write committed before it and none after.
+ */
+function expectRevisionsInCommitOrder(reports: WriteReport[], tailLength: number): void {
+  const changing = reports.filter((r) => r.series.length > 0);
+  // A write that leaves 1m as it was changes no roll-up either.
+  expect(changing.every((r) => r.series[0]!.interval === '1m')).toBe(true);
+  changing.sort((a, b) => a.series[0]!.rev - b.series[0]!.rev);
+  const minutes = new Map<number, TextCandle>();
+  const state = (iv: Interval) => {
+    const sorted = [...minutes.values()].sort((a, b) => a.time - b.time);
+    return iv === '1m' ? sorted : rollUpFromScratch(sorted, iv);
+  };
+  for (const report of changing) {
+    const before = new Map(INTERVALS.map((iv) => [iv, state(iv)]));
+    for (const c of report.candles) minutes.set(c.time, asText(c));
+    const first = Math.min(...report.candles.map((c) => c.time));
+    for (const iv of INTERVALS) {
+      const after = state(iv);
+      const reported = report.series.find((s) => s.interval === iv);
+      if (!reported) {
+        expect(after, `rev ${report.series[0]!.rev}: ${iv} changed unreported`).toEqual(before.get(iv));
+        continue;
+      }
+      expect(reported.tail, `${iv} rev ${reported.rev}`).toEqual(asColumns(after.slice(-tailLength)));
+      const last = before.get(iv)!.at(-1)?.time;
+      expect(reported.tailOnly, `${iv} rev ${reported.rev}`).toBe(last !== undefined && candleOpenTime(iv, first) >= last);
+    }
+  }
 }
 
 function startWriter(seed: number) {
@@ -75,7 +133,7 @@ function startWriter(seed: number) {
 }
 
 describe('roll-up under concurrent writers', () => {
-  it('two processes hammering minutes of the same 1h and 1d buckets lose none of them', async () => {
+  it('two processes hammering minutes of the same 1h and 1d buckets lose none of them; revs and tails follow commit order', async () => {
     const writers = [startWriter(1), startWriter(2)];
     expect(await Promise.all(writers.map((w) => w.ready))).toEqual(['ready', 'ready']);
     for (const w of writers) w.go();
@@ -94,6 +152,21 @@ describe('roll-up under concurrent writers', () => {
       expect(stored, iv).toEqual(rollUpFromScratch(minutes, iv));
     }
     expect((await storedCandles(db, SYMBOL, '1d')).map((d) => d.time)).toEqual([START - 23 * 3_600_000, START + 3_600_000]);
+
+    // Each series' revs, from both processes together, are 1..its head's rev: none lost, none twice.
+    const reports = [...a!.reports, ...b!.reports];
+    expect(reports).toHaveLength(2 * LOOPS * TRANSACTIONS);
+    const [heads] = await db.pool.query<RowDataPacket[]>(
+      'SELECT `interval` AS iv, rev FROM series_heads WHERE symbol_id = (SELECT id FROM symbols WHERE name = ?)',
+      [SYMBOL],
+    );
+    expect(heads).toHaveLength(INTERVALS.length);
+    for (const head of heads) {
+      const revs = reports.flatMap((r) => r.series.filter((s) => s.interval === head.iv).map((s) => s.rev)).sort((x, y) => x - y);
+      expect(revs, String(head.iv)).toEqual(Array.from({ length: Number(head.rev) }, (_, i) => i + 1));
+    }
+    expect(Number(heads.find((h) => h.iv === '1m')!.rev)).toBeGreaterThan(LOOPS * TRANSACTIONS);
+    expectRevisionsInCommitOrder(reports, DEFAULT_TAIL_LENGTH);
   }, 180_000);
 
   it('direct writers racing minute writers on the same days never leave a direct candle on a 1m day', async () => {
@@ -109,7 +182,7 @@ describe('roll-up under concurrent writers', () => {
     // Hours 0–11 of every day written directly first; minutes will only fall in hours 0–5.
     const rng0 = new Prng(9);
     const early = [...minuteDays, directOnly].flatMap((day) => Array.from({ length: 12 }, (_, h) => candle(rng0, day + h * H)));
-    expect(await upsertCandles(db, 'ETHUSDT', '1h', early)).toEqual({ affected: 48 });
+    expect((await upsertCandles(db, 'ETHUSDT', '1h', early)).affected).toBe(48);
     const outcomes = { written: 0, refused: 0, minutes: 0 };
     const minuteWriter = async (seed: number) => {
       const rng = new Prng(seed);

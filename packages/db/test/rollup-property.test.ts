@@ -67,7 +67,9 @@ describe('roll-up property', () => {
   it('after any sequence of 1m upserts, every higher interval equals the from-scratch aggregate', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(candle, { minLength: 1, maxLength: 15 }), { minLength: 1, maxLength: 8 }), async (batches) => {
+        // A fresh series: its candles and its heads (which know its last candles) go together.
         await db.pool.query('DELETE FROM candles WHERE symbol_id = ?', [symbolId]);
+        await db.pool.query('DELETE FROM series_heads WHERE symbol_id = ?', [symbolId]);
         // The model: the last write of each minute wins, in batch order and within a batch.
         const model = new Map<number, CandleInput>();
         for (const batch of batches) {

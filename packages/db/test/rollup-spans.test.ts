@@ -1,8 +1,8 @@
 import { INTERVAL_MS, ROLLUP_INTERVALS } from '@wick/market';
 import { describe, expect, it } from 'vitest';
-import { canonicalDecimal } from '../src/import/rollup-check.ts';
+import { canonicalDecimal } from '../src/canonical-decimal.ts';
 import { coveringSpan, ROLLUP_STEPS, touchedSpans } from '../src/rollup/cascade.ts';
-import { daysOf } from '../src/rollup/day-lock.ts';
+import { daysOf } from '../src/rollup/minute-days.ts';
 import { seedSpan } from '../src/seed/seed.ts';
 
 const M = 60_000;

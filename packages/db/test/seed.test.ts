@@ -1,7 +1,15 @@
-import { candleOpenTime, INTERVALS, ROLLUP_INTERVALS } from '@wick/market';
+import { candleOpenTime, INTERVALS, ROLLUP_INTERVALS, type Interval } from '@wick/market';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, InvalidQueryError, latestMinuteCandle, seed, type SeedReport, type TestDatabase } from '../src/index.ts';
+import {
+  createTestDatabase,
+  InvalidQueryError,
+  latestMinuteCandle,
+  seed,
+  upsertCandles,
+  type SeedReport,
+  type TestDatabase,
+} from '../src/index.ts';
 import { rollUpFromScratch, storedCandles } from './support/rollup-oracle.ts';
 
 let db: TestDatabase;
@@ -95,6 +103,21 @@ describe('seed', () => {
       ...new Set([candleOpenTime('1d', report.span.start), candleOpenTime('1d', report.span.end - 1)]),
     ]);
     expect(INTERVALS.every((iv) => report.candles[iv] > 0)).toBe(true);
+  });
+
+  it('gives every series it creates one head, rev 1 at its last candle: a feed continues it tail-only', async () => {
+    const report = await seed(db, { ...OPTS, liquidations: 0 });
+    const [heads] = await db.pool.query<RowDataPacket[]>(
+      'SELECT s.name, h.`interval` AS iv, h.rev, h.last_open_time AS last FROM series_heads h JOIN symbols s ON s.id = h.symbol_id',
+    );
+    expect(heads).toHaveLength(report.symbols.length * INTERVALS.length);
+    const end = report.span.end;
+    for (const h of heads)
+      expect([h.name, h.iv, Number(h.rev), Number(h.last)]).toEqual([h.name, h.iv, 1, candleOpenTime(h.iv as Interval, end - 1)]);
+    const symbol = report.symbols[0]!;
+    const last = (await latestMinuteCandle(db, symbol))!;
+    const { series } = await upsertCandles(db, symbol, '1m', [{ ...last, time: end, open: last.close, high: last.close, low: last.close }]);
+    expect(series.map((s) => [s.interval, s.rev, s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, 2, true]));
   });
 
   it('refuses a span it cannot honour', async () => {

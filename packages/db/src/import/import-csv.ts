@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
-import { isInterval, isSymbolName, SYMBOL_RULE, type Interval } from '@wick/market';
-import type { ResultSetHeader } from 'mysql2/promise';
+import { INTERVALS, isInterval, isSymbolName, SYMBOL_RULE, type Interval } from '@wick/market';
 import type { CandleRow } from '../candle-row.ts';
 import { inTransaction, type Database } from '../client.ts';
 import { writeDirectRows } from '../direct-write.ts';
 import { ImportError, InvalidQueryError } from '../errors.ts';
-import { LIQUIDATION_FIELD_COLUMNS, type LiquidationFields } from '../liquidation-fields.ts';
+import type { LiquidationFields } from '../liquidation-fields.ts';
+import { insertNewLiquidations, type LiquidationInsertRow } from '../liquidation-insert.ts';
 import { writeMinuteRows } from '../minute-write.ts';
+import { DEFAULT_TAIL_LENGTH, writeSeries, type SeriesUpdate } from '../series-write.ts';
 import { ensureSymbols, splitSymbol } from '../symbols.ts';
-import { inWriteTransaction } from '../write-transaction.ts';
 import { csvLines } from './csv-rows.ts';
 import { isHeader, parseKline, parseLiquidation, RowError } from './parse.ts';
 import { differencesFromRollup, type RollupDifference } from './rollup-check.ts';
@@ -41,14 +41,16 @@ export interface ImportReport {
   /** Rows already stored exactly so. */
   unchanged: number;
   rollup: RollupComparison;
+  /**
+   * Klines: every series the import changed, as its last batch left it (rev and tail of that
+   * batch's commit; tailOnly only if every batch's was). Each batch is one series write
+   * (series-write.ts). Empty for liquidations.
+   */
+  series: SeriesUpdate[];
 }
 
 const BATCH = 5000;
 const MAX_EXAMPLES = 5;
-
-// A duplicate on the natural key (schema.ts) is the same liquidation: leave it, count it unchanged.
-const LIQUIDATION_SQL =
-  `INSERT INTO liquidation_orders (symbol_id, ${LIQUIDATION_FIELD_COLUMNS.join(', ')}) VALUES ?` + ' ON DUPLICATE KEY UPDATE id = id';
 
 /**
  * Imports one Binance public CSV file. The whole file is validated before anything is written,
@@ -116,15 +118,28 @@ export async function importCsv(database: Database, opts: ImportOptions): Promis
     await flush();
   }
 
-  const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rollup: { compared: 0, differing: 0, examples: [] } };
+  const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rollup: { compared: 0, differing: 0, examples: [] }, series: [] };
+  const series = new Map<Interval, SeriesUpdate>();
 
   const writeKlines = async (batch: CandleRow[], symbolId: number) => {
-    const written = await inWriteTransaction(database, async (conn) => {
-      if (interval === '1m') return { counts: await writeMinuteRows(conn, symbolId, batch), compared: 0, differences: [] };
-      const counts = await writeDirectRows(conn, symbolId, interval, batch);
-      const differences = await differencesFromRollup(conn, symbolId, interval, counts.derived);
-      return { counts, compared: counts.derived.length, differences };
-    });
+    const locked = interval === '1m' ? INTERVALS : [interval];
+    type Written = { counts: { inserted: number; updated: number }; compared: number; differences: RollupDifference[] };
+    const { result: written, series: changed } = await writeSeries<Written>(
+      database,
+      symbolId,
+      locked,
+      DEFAULT_TAIL_LENGTH,
+      async (conn, heads) => {
+        if (interval === '1m') {
+          const counts = await writeMinuteRows(conn, symbolId, batch, heads);
+          return { result: { counts, compared: 0, differences: [] }, touched: counts.touched };
+        }
+        const counts = await writeDirectRows(conn, symbolId, interval, batch);
+        const differences = await differencesFromRollup(conn, symbolId, interval, counts.derived);
+        return { result: { counts, compared: counts.derived.length, differences }, touched: [counts.touched] };
+      },
+    );
+    for (const s of changed) series.set(s.interval, { ...s, tailOnly: s.tailOnly && (series.get(s.interval)?.tailOnly ?? true) });
     report.inserted += written.counts.inserted;
     report.updated += written.counts.updated;
     report.unchanged += batch.length - written.compared - written.counts.inserted - written.counts.updated;
@@ -133,15 +148,18 @@ export async function importCsv(database: Database, opts: ImportOptions): Promis
     report.rollup.examples.push(...written.differences.slice(0, Math.max(0, MAX_EXAMPLES - report.rollup.examples.length)));
   };
   const writeLiquidations = async (batch: LiquidationFields[], symbolId: number) => {
-    const header = await inTransaction(database, async (conn) => {
-      const [h] = await conn.query<ResultSetHeader>(LIQUIDATION_SQL, [batch.map((r) => [symbolId, ...r])]);
-      return h;
-    });
-    report.inserted += header.affectedRows;
-    report.unchanged += batch.length - header.affectedRows;
+    const inserted = await inTransaction(database, (conn) =>
+      insertNewLiquidations(
+        conn,
+        batch.map((r): LiquidationInsertRow => [symbolId, ...r]),
+      ),
+    );
+    report.inserted += inserted;
+    report.unchanged += batch.length - inserted;
   };
 
   if (kind === 'klines') await importRows((fields) => parseKline(fields, interval), writeKlines);
   else await importRows(parseLiquidation, writeLiquidations);
+  report.series = INTERVALS.flatMap((iv) => series.get(iv) ?? []);
   return report;
 }

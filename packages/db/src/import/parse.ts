@@ -1,6 +1,6 @@
 import { INTERVAL_MS, SIDES, type Interval } from '@wick/market';
 import type { CandleRow } from '../candle-row.ts';
-import type { LiquidationFields } from '../liquidation-fields.ts';
+import { liquidationFieldColumn, type LiquidationFieldKey, type LiquidationFields } from '../liquidation-fields.ts';
 
 /** Thrown by the row parsers; the importer adds file and line. */
 export class RowError extends Error {}
@@ -8,8 +8,9 @@ export class RowError extends Error {}
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
 /** An exact decimal string that fits DECIMAL(intDigits + 10, 10) without rounding. */
-export function decimalField(name: string, raw: string | undefined, intDigits: number): string {
+export function decimalField(name: string, raw: unknown, intDigits: number): string {
   if (raw === undefined || raw === '') throw new RowError(`${name} is missing`);
+  if (typeof raw !== 'string') throw new RowError(`${name} must be a decimal string, got ${JSON.stringify(raw)}`);
   const m = DECIMAL.exec(raw);
   if (!m) throw new RowError(`${name} is not a non-negative decimal: ${JSON.stringify(raw)}`);
   const int = m[1]!.replace(/^0+(?=\d)/, '');
@@ -51,29 +52,72 @@ export function parseKline(fields: string[], interval: Interval): CandleRow {
 
 const WORD = /^[A-Z_]+$/;
 
+function word(name: string, raw: unknown, max: number): string {
+  if (typeof raw !== 'string' || !WORD.test(raw) || raw.length > max) {
+    throw new RowError(`${name} is not a word of at most ${max} letters: ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+/** One liquidation's fields by key, as received (a CSV row's text, an API event's values). */
+export type LiquidationInput = Record<LiquidationFieldKey, unknown>;
+
+/**
+ * Checks one liquidation against the columns (a side, words that fit, decimals within their
+ * precision, a time in ms) and returns its fields canonical, in column order: what the CSV import
+ * and the API's ingest both store. `label` names a field in messages.
+ */
+export function liquidationFields(input: LiquidationInput, label: (key: LiquidationFieldKey) => string): LiquidationFields {
+  const side = SIDES.find((s) => s === input.side);
+  if (side === undefined) throw new RowError(`${label('side')} must be ${SIDES.join(' or ')}, got ${JSON.stringify(input.side)}`);
+  const time = input.orderTradeTime;
+  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
+    throw new RowError(`${label('orderTradeTime')} must be a non-negative integer of ms, got ${JSON.stringify(time)}`);
+  }
+  return [
+    side,
+    word(label('orderType'), input.orderType, 16),
+    word(label('timeInForce'), input.timeInForce, 8),
+    decimalField(label('originalQuantity'), input.originalQuantity, 20),
+    decimalField(label('price'), input.price, 14),
+    decimalField(label('averagePrice'), input.averagePrice, 14),
+    word(label('orderStatus'), input.orderStatus, 16),
+    decimalField(label('lastFillQuantity'), input.lastFillQuantity, 20),
+    decimalField(label('accumulatedFillQuantity'), input.accumulatedFillQuantity, 20),
+    time,
+  ];
+}
+
 /** time, side, order_type, time_in_force, original_quantity, price, average_price, order_status, last_fill_quantity, accumulated_fill_quantity */
 export function parseLiquidation(fields: string[]): LiquidationFields {
   if (fields.length !== 10) throw new RowError(`expected 10 columns, found ${fields.length}`);
-  const time = msField('time', fields[0]);
-  const side = SIDES.find((s) => s === fields[1]);
-  if (side === undefined) throw new RowError(`side must be ${SIDES.join(' or ')}, got ${JSON.stringify(fields[1])}`);
-  const word = (name: string, raw: string | undefined, max: number) => {
-    if (raw === undefined || !WORD.test(raw) || raw.length > max)
-      throw new RowError(`${name} is not a word of at most ${max} letters: ${JSON.stringify(raw)}`);
-    return raw;
-  };
-  return [
-    side,
-    word('order_type', fields[2], 16),
-    word('time_in_force', fields[3], 8),
-    decimalField('original_quantity', fields[4], 20),
-    decimalField('price', fields[5], 14),
-    decimalField('average_price', fields[6], 14),
-    word('order_status', fields[7], 16),
-    decimalField('last_fill_quantity', fields[8], 20),
-    decimalField('accumulated_fill_quantity', fields[9], 20),
+  const [
     time,
-  ];
+    side,
+    orderType,
+    timeInForce,
+    originalQuantity,
+    price,
+    averagePrice,
+    orderStatus,
+    lastFillQuantity,
+    accumulatedFillQuantity,
+  ] = fields;
+  return liquidationFields(
+    {
+      side,
+      orderType,
+      timeInForce,
+      originalQuantity,
+      price,
+      averagePrice,
+      orderStatus,
+      lastFillQuantity,
+      accumulatedFillQuantity,
+      orderTradeTime: msField('time', time),
+    },
+    liquidationFieldColumn,
+  );
 }
 
 /** A first line whose first field is not a number is a header. */

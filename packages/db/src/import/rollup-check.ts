@@ -1,6 +1,7 @@
 import type { Interval } from '@wick/market';
 import type { PoolConnection } from 'mysql2/promise';
 import { CANDLE_VALUE_COLUMNS, type CandleRow } from '../candle-row.ts';
+import { canonicalDecimal } from '../canonical-decimal.ts';
 
 export type CandleValueColumn = (typeof CANDLE_VALUE_COLUMNS)[number];
 
@@ -15,20 +16,10 @@ export interface RollupDifference {
   rollup: string | null;
 }
 
-/** Decimal text without insignificant zeros ("42283.5000000000" → "42283.5", "7.000" → "7"). */
-export function canonicalDecimal(text: string | number): string {
-  const s = String(text);
-  if (!s.includes('.')) return s.replace(/^0+(?=\d)/, '');
-  return s
-    .replace(/^0+(?=\d)/, '')
-    .replace(/0+$/, '')
-    .replace(/\.$/, '');
-}
-
 /**
  * Compares rows of a higher interval with the buckets stored for them (derived from 1m); returns
- * every row that differs, in row order. Reads inside the caller's transaction, which holds the
- * days' locks, so the roll-up cannot move underneath.
+ * every row that differs, in row order. Reads inside the caller's series write, which holds the
+ * interval's head (every minute writer takes it too), so the roll-up cannot move underneath.
  */
 export async function differencesFromRollup(
   conn: PoolConnection,

@@ -1,5 +1,5 @@
 import { candleOpenTime, INTERVAL_MS, INTERVALS, ROLLUP_INTERVALS, type Interval } from '@wick/market';
-import type { PoolConnection } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 
 export type RollupInterval = (typeof ROLLUP_INTERVALS)[number];
 
@@ -62,20 +62,33 @@ function recomputeSql(step: (typeof ROLLUP_STEPS)[number], spanCount: number): s
   );
 }
 
-async function recompute(conn: PoolConnection, symbolId: number, step: (typeof ROLLUP_STEPS)[number], spans: Span[]): Promise<void> {
+/** Recomputes the buckets; returns the affected-rows count (0 when no bucket changed, see upsert-counts.ts). */
+async function recompute(conn: PoolConnection, symbolId: number, step: (typeof ROLLUP_STEPS)[number], spans: Span[]): Promise<number> {
+  let affected = 0;
   for (let at = 0; at < spans.length; at += SPANS_PER_STATEMENT) {
     const chunk = spans.slice(at, at + SPANS_PER_STATEMENT);
-    await conn.query(recomputeSql(step, chunk.length), [symbolId, ...chunk.flat()]);
+    const [header] = await conn.query<ResultSetHeader>(recomputeSql(step, chunk.length), [symbolId, ...chunk.flat()]);
+    affected += header.affectedRows;
   }
+  return affected;
 }
 
 /**
  * Re-derives every higher-interval bucket holding one of `minuteTimes` (ascending), finest level
- * first so each level reads the one just recomputed. The caller holds the locks of the touched
- * days (day-lock.ts) and runs at READ COMMITTED, so each statement sees every committed minute.
+ * first so each level reads the one just recomputed; returns, per level, whether a bucket
+ * changed. The caller holds the heads of every series (series-heads.ts) and runs at READ
+ * COMMITTED, so each statement sees every committed minute.
  */
-export async function rollUpMinutes(conn: PoolConnection, symbolId: number, minuteTimes: readonly number[]): Promise<void> {
-  for (const step of ROLLUP_STEPS) await recompute(conn, symbolId, step, touchedSpans(step.interval, minuteTimes));
+export async function rollUpMinutes(
+  conn: PoolConnection,
+  symbolId: number,
+  minuteTimes: readonly number[],
+): Promise<Map<RollupInterval, boolean>> {
+  const changed = new Map<RollupInterval, boolean>();
+  for (const step of ROLLUP_STEPS) {
+    changed.set(step.interval, (await recompute(conn, symbolId, step, touchedSpans(step.interval, minuteTimes))) > 0);
+  }
+  return changed;
 }
 
 /** The same roll-up over every bucket overlapping [from, to): the set-based form bulk loads use. */

@@ -111,6 +111,8 @@ function split(total: number, weights: number[]): number[] {
  * Replaces all market data with a deterministic synthetic set: same options (with an explicit
  * start or end), same rows, same checksum. 1m candles come from a random walk; the higher
  * intervals are derived from them by the same roll-up SQL as every 1m write, over the whole span.
+ * Series revisions start again at 1 (symbol ids do too): caches of the replaced data must be
+ * cleared, as for any replacement of everything.
  */
 export async function seed(
   database: Database,
@@ -131,7 +133,7 @@ export async function seed(
     // TRUNCATE is refused on a table referenced by a foreign key, even an empty one.
     await conn.query('SET FOREIGN_KEY_CHECKS = 0');
     try {
-      for (const t of ['liquidation_orders', 'candles', 'symbols']) await conn.query(`TRUNCATE TABLE ${t}`);
+      for (const t of ['liquidation_orders', 'candles', 'series_heads', 'symbols']) await conn.query(`TRUNCATE TABLE ${t}`);
     } finally {
       await conn.query('SET FOREIGN_KEY_CHECKS = 1');
     }
@@ -223,6 +225,11 @@ export async function seed(
       await rollUpSpan(conn, ids.get(spec.name)!, span.start, span.end);
       candleProgress.add(candleTotal / specs.length - perSymbol['1m']);
     }
+    // The bulk path bypasses the series writes: every series it created starts at rev 1.
+    await conn.query(
+      'INSERT INTO series_heads (symbol_id, `interval`, rev, last_open_time)' +
+        ' SELECT symbol_id, `interval`, 1, MAX(open_time) FROM candles GROUP BY symbol_id, `interval`',
+    );
   });
   const candleSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();

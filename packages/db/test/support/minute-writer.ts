@@ -1,9 +1,11 @@
 // A child process for the concurrency test: its own pool, `loops` concurrent loops of
 // `transactions` upserts each, 1–4 random minutes of [start, start + minutes) per upsert.
-// Prints "ready", waits for "go" on stdin, then prints one JSON line with what it wrote.
+// Prints "ready", waits for "go" on stdin, then prints one JSON line with what it wrote and
+// every write's report (WriterResult in rollup-concurrency.test.ts).
 // Usage: node --import tsx minute-writer.ts <url> <symbol> <seed> <loops> <transactions> <start> <minutes>
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { CANDLE_COLUMN_NAMES } from '@wick/market';
 import { Prng } from '@wick/testkit';
 import { createDatabase, upsertCandles, type CandleInput } from '../../src/index.ts';
 
@@ -36,6 +38,10 @@ function candleAt(rng: Prng, time: number): CandleInput {
 }
 
 const written = new Set<number>();
+const reports: {
+  candles: CandleInput[];
+  series: { interval: string; rev: number; tailOnly: boolean; tail: Record<string, number[]> }[];
+}[] = [];
 let writes = 0;
 const started = Date.now();
 await Promise.all(
@@ -43,13 +49,22 @@ await Promise.all(
     const rng = new Prng(seed * 1000 + loop);
     for (let i = 0; i < transactions; i++) {
       const batch = Array.from({ length: 1 + rng.int(4) }, () => candleAt(rng, start + rng.int(minutes) * 60_000));
-      await upsertCandles(database, symbol!, '1m', batch);
+      const { series } = await upsertCandles(database, symbol!, '1m', batch);
+      reports.push({
+        candles: batch,
+        series: series.map((u) => ({
+          interval: u.interval,
+          rev: u.rev,
+          tailOnly: u.tailOnly,
+          tail: Object.fromEntries(CANDLE_COLUMN_NAMES.map((name) => [name, Array.from(u.tail[name])])),
+        })),
+      });
       for (const c of batch) written.add(c.time);
       writes++;
     }
   }),
 );
 const finished = Date.now();
-process.stdout.write(`${JSON.stringify({ writes, started, finished, minutes: [...written] })}\n`);
+process.stdout.write(`${JSON.stringify({ writes, started, finished, minutes: [...written], reports })}\n`);
 input.close();
 await database.close();
