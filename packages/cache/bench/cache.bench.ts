@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Decoder, GlideClusterClient, Script } from '@valkey/valkey-glide';
 import { randomWalk } from '@wick/testkit';
 import { candleCodec, createCache } from '../src/index.ts';
+import { ENVELOPE_HEAD } from '../src/envelope.ts';
 import { KeyBuilder } from '../src/keys.ts';
 
 const NODES = (process.env.VALKEY_NODES ?? '127.0.0.1:7000')
@@ -71,6 +72,16 @@ async function main(): Promise<void> {
   const keyOf = (w: number) => ({ kind: 'candles', series: { symbol: `BENCH${w}`, interval: '1m' }, window: `0-1-${CANDLES}` }) as const;
   const opts = { codec: candleCodec, ttlSeconds: 600 };
 
+  // Every series has a head (as under a live feed), so a hit with `advance` reads it too.
+  const tail = {
+    time: data.time.slice(-32),
+    open: data.open.slice(-32),
+    high: data.high.slice(-32),
+    low: data.low.slice(-32),
+    close: data.close.slice(-32),
+    volume: data.volume.slice(-32),
+  };
+  for (let w = 0; w < CONC; w++) await cache.advanceHead(keyOf(w).series, { rev: 1, tail });
   // Fill: getOrLoad stores; then copy the exact stored bytes to a raw key in the same slot.
   const rawKeys: string[] = [];
   const genKeys: string[] = [];
@@ -103,7 +114,7 @@ async function main(): Promise<void> {
   );
 
   const rawGet = (w: number) => raw.get(rawKeys[w]!, { decoder: Decoder.Bytes });
-  const rawGetDecode = async (w: number) => candleCodec.decode(((await rawGet(w)) as Buffer).subarray(40));
+  const rawGetDecode = async (w: number) => candleCodec.decode(((await rawGet(w)) as Buffer).subarray(ENVELOPE_HEAD));
   const twoTrips = async (w: number) => {
     await raw.get(genKeys[w]!, { decoder: Decoder.String });
     return raw.get(valueKeys[w]!, { decoder: Decoder.Bytes });
@@ -114,10 +125,18 @@ async function main(): Promise<void> {
     return r;
   };
 
+  const advanceOpts = { ...opts, advance: () => undefined };
+  const hitWithHead = async (w: number) => {
+    const r = await cache.getOrLoad(keyOf(w), async () => data, advanceOpts);
+    if (r.status !== 'hit') throw new Error(`not a hit: ${r.status}`);
+    return r;
+  };
+
   const variants: [string, (w: number) => Promise<unknown>][] = [
     ['raw GET (baseline)', rawGet],
     ['raw GET + candleCodec.decode', rawGetDecode],
     ['getOrLoad hit (MGET gen+value, decode)', hit],
+    ['getOrLoad hit with advance (MGET gen+head+value, 32-candle head)', hitWithHead],
     ['alt: GET gen, then GET value (2 trips)', twoTrips],
     [
       'alt: EVALSHA resolving gen + GET in Lua (1 trip)',

@@ -2,6 +2,7 @@ import { Decoder, InfoOptions } from '@valkey/valkey-glide';
 import type { CircuitBreaker } from './breaker.ts';
 import type { Connection } from './connection.ts';
 import { parseInfo, type CacheStats, type NodeStats, type StatsRecorder } from './stats.ts';
+import type { LiveStats } from './live-types.ts';
 import type { ClearResult, HealthNode } from './types.ts';
 
 export interface ClusterAdminDeps {
@@ -11,6 +12,7 @@ export interface ClusterAdminDeps {
   prefix: string;
   /** After a clear nobody may join a flight that started before it. */
   forgetAllFlights: () => void;
+  liveStats: () => LiveStats;
 }
 
 interface ClusterNode {
@@ -94,6 +96,7 @@ export class ClusterAdmin {
       connected: connection.current !== null,
       latencyMs: stats.percentiles(),
       nodes,
+      live: this.deps.liveStats(),
     };
   }
 

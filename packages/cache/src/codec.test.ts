@@ -1,6 +1,7 @@
 import type { CandleColumns } from '@wick/market';
 import { describe, expect, it } from 'vitest';
 import { candleCodec, FORMAT_VERSION, jsonCodec, seriesCodec } from './codec.ts';
+import { ENVELOPE_HEAD } from './envelope.ts';
 
 function sameBits(a: Float64Array, b: Float64Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -109,9 +110,9 @@ describe('zero-copy decode', () => {
     const b = candleCodec.decode(inPool)!;
     expect(b.close.buffer).not.toBe(inPool.buffer);
     expect(Array.from(b.close)).toEqual([100.5, 101.5, 102.5]);
-    // With a 40-byte envelope in front (as stored in Valkey) the columns stay 8-aligned.
-    const env = Buffer.alloc(40 + enc.length);
-    enc.copy(env, 40);
-    expect(candleCodec.decode(env.subarray(40))!.close.buffer).toBe(env.buffer);
+    // With the envelope in front (as stored in Valkey) the columns stay 8-aligned.
+    const env = Buffer.alloc(ENVELOPE_HEAD + enc.length);
+    enc.copy(env, ENVELOPE_HEAD);
+    expect(candleCodec.decode(env.subarray(ENVELOPE_HEAD))!.close.buffer).toBe(env.buffer);
   });
 });

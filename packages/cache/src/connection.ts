@@ -1,4 +1,4 @@
-import { GlideClusterClient, Logger } from '@valkey/valkey-glide';
+import { Decoder, GlideClusterClient, GlideClusterClientConfiguration, Logger, type PubSubMsg } from '@valkey/valkey-glide';
 import type { Logger as PinoLogger } from 'pino';
 import { withDeadline } from './deadline.ts';
 import { CacheUnavailableError } from './errors.ts';
@@ -11,6 +11,13 @@ export interface ConnectionConfig {
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   inflightLimit: number;
+  /**
+   * Makes this a pub/sub connection: sharded subscriptions are added at run time (ssubscribe), and
+   * every message reaches this callback with channel and message as Buffers.
+   */
+  onPubSubMessage?: (message: PubSubMsg) => void;
+  /** For logs: which connection this is. Default 'cache'. */
+  label?: string;
 }
 
 const RETRY_MIN_MS = 250;
@@ -34,6 +41,10 @@ export class Connection {
     private readonly onConnected: () => void,
   ) {}
 
+  private get label(): string {
+    return this.config.label ?? 'cache';
+  }
+
   get current(): GlideClusterClient | null {
     return this.client;
   }
@@ -47,11 +58,21 @@ export class Connection {
   private async attempt(): Promise<boolean> {
     if (this.closed) return false;
     try {
+      const { onPubSubMessage } = this.config;
       const client = await GlideClusterClient.createClient({
         addresses: this.config.nodes,
         requestTimeout: this.config.requestTimeoutMs,
         inflightRequestsLimit: this.config.inflightLimit,
         advancedConfiguration: { connectionTimeout: this.config.connectTimeoutMs },
+        ...(onPubSubMessage && {
+          defaultDecoder: Decoder.Bytes,
+          // glide delivers messages to this callback only when subscriptions are configured at
+          // creation: start with none, ssubscribe/sunsubscribe change them at run time.
+          pubsubSubscriptions: {
+            channelsAndPatterns: { [GlideClusterClientConfiguration.PubSubChannelModes.Sharded]: new Set<string>() },
+            callback: (message: PubSubMsg) => onPubSubMessage(message),
+          },
+        }),
       });
       if (this.closed) {
         client.close();
@@ -59,11 +80,11 @@ export class Connection {
       }
       this.client = client;
       this.retryDelay = RETRY_MIN_MS;
-      this.logger?.info({ nodes: this.config.nodes.length }, 'cache: connected to valkey cluster');
+      this.logger?.info({ nodes: this.config.nodes.length }, `${this.label}: connected to valkey cluster`);
       this.onConnected();
       return true;
     } catch (err) {
-      this.logger?.warn({ err: String(err), retryInMs: this.retryDelay }, 'cache: valkey connection failed');
+      this.logger?.warn({ err: String(err), retryInMs: this.retryDelay }, `${this.label}: valkey connection failed`);
       this.scheduleRetry();
       return false;
     }

@@ -29,6 +29,8 @@ export interface ResolvedKey {
   /** The `{…}` hash tag, identifies the series (or global namespace). */
   tag: string;
   genKey: string;
+  /** The series' head record (see head-record.ts); undefined for `global` keys, which have none. */
+  headKey: string | undefined;
   valueKey: string;
   lockKey: string;
 }
@@ -101,6 +103,26 @@ export class KeyBuilder {
     return this.genKeyOfTag(seriesTag(series));
   }
 
+  headKeyOfTag(tag: string): string {
+    return `${this.tagged(tag)}head`;
+  }
+
+  /** A series' tag, after checking the series like a key (CacheConfigError otherwise). */
+  seriesTag(series: SeriesRef): string {
+    if (!(okText(series?.symbol) && INTERVAL_SET.has(series?.interval))) {
+      const parsed = seriesSchema.safeParse(series);
+      if (!parsed.success) throw new CacheConfigError(`invalid series: ${parsed.error.message}`);
+    }
+    return seriesTag(series);
+  }
+
+  /** A global live channel's tag (e.g. `liq` → `wick:{liq}:…`), checked like a key segment. */
+  globalTag(name: string): string {
+    const parsed = keyText.safeParse(name);
+    if (!parsed.success) throw new CacheConfigError(`invalid channel name: ${parsed.error.message}`);
+    return safeSegment(name);
+  }
+
   resolve(key: CacheKey): ResolvedKey {
     // Hot path: a hand-written check of the usual shape; zod only to explain a failure.
     if (!looksValid(key)) {
@@ -126,6 +148,7 @@ export class KeyBuilder {
     }
     const base = this.tagged(tag);
     const valueKey = `${base}${suffix}`;
-    return { id: valueKey, tag, genKey: `${base}gen`, valueKey, lockKey: `${valueKey}:lock` };
+    const headKey = key.kind === 'global' ? undefined : `${base}head`;
+    return { id: valueKey, tag, genKey: `${base}gen`, headKey, valueKey, lockKey: `${valueKey}:lock` };
   }
 }

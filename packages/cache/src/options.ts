@@ -39,6 +39,17 @@ export interface CacheOptions {
    * `bypass` at once (counted as `shed`), never as a Valkey failure.
    */
   maxQueuedCalls?: number;
+  /** The live bus (pub/sub + streams). */
+  live?: {
+    /** MAXLEN ~ of each series' event stream: how far back a subscriber can replay. Default 1,000. */
+    seriesStreamLength?: number;
+    /** MAXLEN ~ of a global stream (liquidations). Default 10,000. */
+    globalStreamLength?: number;
+    /** How long subscribe waits for Valkey to confirm a new upstream subscription. Default 2,000 ms. */
+    subscribeTimeoutMs?: number;
+    /** How often upstream subscriptions are checked for a loss (failover, reconnect). Default 250 ms. */
+    checkMs?: number;
+  };
   registry?: Registry;
   logger?: Logger;
   /** Read WICK_CACHE_TTL from here instead of process.env (tests). */
@@ -64,6 +75,14 @@ const optionsSchema = z.object({
   inflightLimit: z.number().int().min(10).max(1_000_000).default(5_000),
   maxConcurrentCalls: z.number().int().min(1).max(100_000).default(256),
   maxQueuedCalls: z.number().int().min(0).max(1_000_000).default(4_096),
+  live: z
+    .object({
+      seriesStreamLength: z.number().int().min(1).max(1_000_000).default(1_000),
+      globalStreamLength: z.number().int().min(1).max(1_000_000).default(10_000),
+      subscribeTimeoutMs: z.number().int().min(10).max(60_000).default(2_000),
+      checkMs: z.number().int().min(10).max(60_000).default(250),
+    })
+    .default({ seriesStreamLength: 1_000, globalStreamLength: 10_000, subscribeTimeoutMs: 2_000, checkMs: 250 }),
 });
 
 const schema = optionsSchema.refine((parsed) => parsed.maxConcurrentCalls * 2 <= parsed.inflightLimit, {

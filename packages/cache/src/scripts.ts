@@ -18,20 +18,40 @@ if not g then ${NOW_MS} g = string.format('%d', now) redis.call('SET', KEYS[1], 
 
 const PAD = `local pg = string.rep('0', 20 - #g) .. g`;
 
-/** KEYS[1] gen key → current generation (initialised if missing). */
-export const GEN = new Script(`${GEN_SNIPPET}
-return g`);
+/*
+ * The head rev of a series, as the 20-digit string the head record holds ('0' when there is no head,
+ * or for a `global` key, which passes no head key). ARGV[HEAD_MAGIC] is the record's 4-byte header.
+ */
+const headRevSnippet = (headKey: string, magicArg: string) => `local hr = '0'
+if ${headKey} then
+  local h = redis.call('GETRANGE', ${headKey}, 0, 23)
+  if string.sub(h, 1, 4) == ${magicArg} and #h == 24 then hr = string.sub(h, 5, 24) end
+end`;
 
 /**
- * Miss path: resolve (or initialise) the generation; if a value of this generation is there by now,
- * say so (the caller re-reads it); else try to take the fill lock.
- * KEYS[1] gen · KEYS[2] value · KEYS[3] lock · ARGV[1] token · ARGV[2] lock ms → { gen, present 0|1, locked 0|1 }
+ * Before a load: the current generation (initialised if missing) and the series' head rev, read
+ * together so the loaded value is stored with the head rev that preceded it.
+ * KEYS[1] gen · KEYS[2] head (optional) · ARGV[1] head magic → { gen, headRev }
+ */
+export const GEN = new Script(`${GEN_SNIPPET}
+${headRevSnippet('KEYS[2]', 'ARGV[1]')}
+return {g, hr}`);
+
+/**
+ * Miss path: resolve (or initialise) the generation; if a value of this generation (and envelope
+ * version) is there by now, say so (the caller re-reads it); else try to take the fill lock. Also
+ * returns the head rev, read before the caller loads.
+ * KEYS[1] gen · KEYS[2] value · KEYS[3] lock · KEYS[4] head (optional)
+ * ARGV[1] token · ARGV[2] lock ms · ARGV[3] envelope magic (4 bytes) · ARGV[4] head magic
+ * ARGV[5] '1': take the lock even if a value of this generation is there (it is behind the head)
+ * → { gen, present 0|1, locked 0|1, headRev }
  */
 export const LOCK = new Script(`${GEN_SNIPPET}
 ${PAD}
-if redis.call('GETRANGE', KEYS[2], 4, 23) == pg then return {g, 1, 0} end
-if redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then return {g, 0, 1} end
-return {g, 0, 0}`);
+${headRevSnippet('KEYS[4]', 'ARGV[4]')}
+if ARGV[5] ~= '1' and redis.call('GETRANGE', KEYS[2], 0, 23) == ARGV[3] .. pg then return {g, 1, 0, hr} end
+if redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then return {g, 0, 1, hr} end
+return {g, 0, 0, hr}`);
 
 /**
  * Store a value only if its generation is still the current one (a load that started before a
@@ -45,6 +65,58 @@ local ok = 0
 if cur == ARGV[4] then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]) ok = 1 end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
 return ok`);
+
+/**
+ * An advanced value's write-back: only if the generation did not move and the stored value (of this
+ * generation) is at an older head rev — another reader, here or in another process, may have
+ * advanced it first. Revs are compared as 20-digit strings (equal width: string order is numeric).
+ * KEYS[1] gen · KEYS[2] value · ARGV[1] value · ARGV[2] ttl ms · ARGV[3] gen · ARGV[4] head rev (20 digits)
+ * ARGV[5] the envelope's first 24 bytes for this generation → 1 stored, 0 not
+ */
+export const ADVANCE_WRITE = new Script(`if redis.call('GET', KEYS[1]) ~= ARGV[3] then return 0 end
+local h = redis.call('GETRANGE', KEYS[2], 0, 43)
+if string.sub(h, 1, 24) == ARGV[5] and #h == 44 and string.sub(h, 25, 44) >= ARGV[4] then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 1`);
+
+/**
+ * Store a series' head only if its rev is newer than the stored one, so out-of-order callers never
+ * move it back. KEYS[1] head · ARGV[1] record · ARGV[2] rev (20 digits) · ARGV[3] head magic
+ * → 1 stored, 0 a head at this rev or newer is there
+ */
+export const ADVANCE_HEAD = new Script(`local h = redis.call('GETRANGE', KEYS[1], 0, 23)
+if string.sub(h, 1, 4) == ARGV[3] and #h == 24 and string.sub(h, 5, 24) >= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`);
+
+/**
+ * One live event: appended to the channel's stream (trimmed to about MAXLEN entries) and published on
+ * its sharded channel, both in the channel's slot. The message carries the new entry id and the id
+ * of the entry before it, so a subscriber can tell that it missed one (see live-frame.ts).
+ * KEYS[1] stream · KEYS[2] channel · ARGV[1] payload · ARGV[2] MAXLEN → the new entry id
+ */
+export const PUBLISH = new Script(`local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local prev = ''
+if last[1] then prev = last[1][1] end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
+redis.call('SPUBLISH', KEYS[2], string.char(#id) .. id .. string.char(#prev) .. prev .. ARGV[1])
+return id`);
+
+/**
+ * Replay: the entries after ARGV[1] (exclusive; '' = the newest ones, newest first) up to ARGV[2],
+ * with the oldest and newest ids the stream holds, read atomically.
+ * KEYS[1] stream → { oldestId|'', newestId|'', entries }
+ */
+export const REPLAY = new Script(`local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local oldest = ''
+local newest = ''
+if first[1] then oldest = first[1][1] end
+if last[1] then newest = last[1][1] end
+local entries
+if ARGV[1] == '' then entries = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[2])
+else entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) end
+return {oldest, newest, entries}`);
 
 /** KEYS[1] lock key · ARGV[1] token. Token-checked release without a write. */
 export const UNLOCK = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

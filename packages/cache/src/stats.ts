@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BreakerState } from './breaker.ts';
+import type { LiveStats } from './live-types.ts';
 
 export interface NodeStats {
   address: string;
@@ -10,7 +11,12 @@ export interface NodeStats {
 }
 
 export interface CacheStats {
+  /** Every hit, advanced ones included. */
   hits: number;
+  /** Hits whose value was behind the series head and was brought up to it by `advance` (⊆ hits). */
+  advanced: number;
+  /** Values behind the head whose `advance` declined (returned undefined): answered as misses. */
+  advanceDeclined: number;
   misses: number;
   stale: number;
   bypass: number;
@@ -37,9 +43,11 @@ export interface CacheStats {
   latencyMs: { count: number; p50: number; p90: number; p99: number; max: number };
   /** Per node from INFO; empty when the cluster is unreachable. */
   nodes: NodeStats[];
+  /** The live bus of this process (pub/sub + streams). */
+  live: LiveStats;
 }
 
-export type Counters = Omit<CacheStats, 'breaker' | 'connected' | 'latencyMs' | 'nodes'>;
+export type Counters = Omit<CacheStats, 'breaker' | 'connected' | 'latencyMs' | 'nodes' | 'live'>;
 export type CounterName = keyof Counters;
 
 const LATENCY_WINDOW = 4096;
@@ -49,6 +57,8 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
 export class StatsRecorder {
   readonly counters: Counters = {
     hits: 0,
+    advanced: 0,
+    advanceDeclined: 0,
     misses: 0,
     stale: 0,
     bypass: 0,
@@ -97,7 +107,7 @@ export class StatsRecorder {
     this.prom = {
       events: new Counter({
         name: 'wick_cache_events_total',
-        help: 'Cache events: hit, miss, stale, bypass, loader_call, lock_wait, lock_timeout, error, timeout, invalidation, rate_limit_fail_open, shed',
+        help: 'Cache events: hit, advanced (a hit brought up to the series head), advance_declined, miss, stale, bypass, loader_call, lock_wait, lock_timeout, error, timeout, invalidation, rate_limit_fail_open, shed',
         labelNames: ['event'],
         registers,
       }),
@@ -140,6 +150,8 @@ export class StatsRecorder {
 
 const EVENT: Record<CounterName, string> = {
   hits: 'hit',
+  advanced: 'advanced',
+  advanceDeclined: 'advance_declined',
   misses: 'miss',
   stale: 'stale',
   bypass: 'bypass',

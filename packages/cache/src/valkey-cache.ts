@@ -6,14 +6,27 @@ import { Connection } from './connection.ts';
 import { Generations } from './generations.ts';
 import { GetOrLoad } from './get-or-load.ts';
 import { GuardedCall } from './guarded-call.ts';
+import type { SeriesHead } from './head-record.ts';
 import { KeyBuilder, type CacheKey, type SeriesRef } from './keys.ts';
+import { LiveBus } from './live-bus.ts';
+import type { LiveChannel, LiveEventOf, LiveMessage, LiveSubscription, ReplayResult, SeriesEvent, SubscribeOptions } from './live-types.ts';
 import type { ResolvedOptions } from './options.ts';
 import { BreakerProbe } from './probe.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { SeriesHeads } from './series-heads.ts';
 import { StatsRecorder, type CacheStats } from './stats.ts';
 import { createTokenSource } from './tokens.ts';
 import { DEFAULT_TTL, mergeTtl, ttlForWindow, ttlPatchFromEnv, type TtlTable } from './ttl.ts';
-import type { Cached, ClearResult, GetOrLoadOptions, HealthNode, RateLimitResult, WickCache } from './types.ts';
+import type {
+  AdvanceHeadResult,
+  Cached,
+  CacheVersion,
+  ClearResult,
+  GetOrLoadOptions,
+  HealthNode,
+  RateLimitResult,
+  WickCache,
+} from './types.ts';
 
 /** WickCache over a Valkey cluster: wires the parts together; each part is its own file. */
 export class ValkeyCache implements WickCache {
@@ -23,6 +36,8 @@ export class ValkeyCache implements WickCache {
   private readonly probe: BreakerProbe;
   private readonly getOrLoadRunner: GetOrLoad;
   private readonly generations: Generations;
+  private readonly heads: SeriesHeads;
+  private readonly live: LiveBus;
   private readonly rateLimiter: RateLimiter;
   private readonly admin: ClusterAdmin;
 
@@ -68,6 +83,22 @@ export class ValkeyCache implements WickCache {
       logger,
       forgetFlights: (taggedBase) => this.getOrLoadRunner.forgetTagged(taggedBase),
     });
+    this.heads = new SeriesHeads({
+      keys,
+      valkey,
+      logger,
+      forgetFlights: (taggedBase) => this.getOrLoadRunner.forgetTagged(taggedBase),
+      invalidate: (series) => this.generations.invalidateSeries(series),
+    });
+    this.live = new LiveBus(
+      {
+        nodes: options.nodes,
+        requestTimeoutMs: options.requestTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+        ...options.live,
+      },
+      { keys, valkey, registry: options.registry, logger },
+    );
     this.rateLimiter = new RateLimiter({ keys, valkey, stats, nextToken });
     this.admin = new ClusterAdmin({
       connection: this.connection,
@@ -75,6 +106,7 @@ export class ValkeyCache implements WickCache {
       stats,
       prefix: options.prefix,
       forgetAllFlights: () => this.getOrLoadRunner.forgetAll(),
+      liveStats: () => this.live.stats(),
     });
     this.probe = new BreakerProbe({
       breaker: this.breaker,
@@ -113,6 +145,39 @@ export class ValkeyCache implements WickCache {
     return this.generations.invalidateSeries(series);
   }
 
+  advanceHead(series: SeriesRef, head: SeriesHead): Promise<AdvanceHeadResult> {
+    return this.heads.advanceHead(series, head);
+  }
+
+  readHead(series: SeriesRef): Promise<SeriesHead | undefined> {
+    return this.heads.readHead(series);
+  }
+
+  readVersion(series: SeriesRef): Promise<CacheVersion | undefined> {
+    return this.heads.readVersion(series);
+  }
+
+  publishSeries(series: SeriesRef, event: SeriesEvent): Promise<string | undefined> {
+    return this.live.publishSeries(series, event);
+  }
+
+  publishGlobal(name: string, event: unknown): Promise<string | undefined> {
+    return this.live.publishGlobal(name, event);
+  }
+
+  subscribe<C extends LiveChannel>(
+    channel: C,
+    onMessage: (message: LiveMessage<LiveEventOf<C>>) => void,
+    options?: SubscribeOptions,
+  ): Promise<LiveSubscription> {
+    // Sound: the channel's decoder yields LiveEventOf<C> (SeriesEvent for a series channel).
+    return this.live.subscribe(channel, onMessage as (message: LiveMessage<unknown>) => void, options);
+  }
+
+  replay<C extends LiveChannel>(channel: C, afterId: string | undefined, limit: number): Promise<ReplayResult<LiveEventOf<C>> | undefined> {
+    return this.live.replay(channel, afterId, limit) as Promise<ReplayResult<LiveEventOf<C>> | undefined>;
+  }
+
   invalidateSymbol(symbol: string): Promise<void> {
     return this.generations.invalidateSymbol(symbol);
   }
@@ -139,6 +204,7 @@ export class ValkeyCache implements WickCache {
 
   async close(): Promise<void> {
     this.probe.stop();
+    await this.live.close();
     await this.connection.close();
   }
 }
