@@ -3,7 +3,7 @@
 // back through the cache and checks it sees its write (candles and an indicator over them).
 // Needs INGEST_KEY. It changes prices in the target series: point it at a scratch database.
 import { check } from 'k6';
-import { connection } from './lib/env.js';
+import { connection, intEnv } from './lib/env.js';
 import { dataOf, trpcClient } from './lib/k6-trpc.js';
 import { isIndicatorResult } from './lib/shapes.js';
 import { renderSummary } from './lib/summary.js';
@@ -15,11 +15,15 @@ const api = trpcClient(conn);
 const symbol = conn.symbols[0];
 const interval = conn.intervals[0];
 const fresh = { kind: 'fresh' };
+// VU ids run over readers and writers alike; each writer owns the candle 2 × its id from the end,
+// so no writer's candle is the one before another's (the SMA(2) check reads that one too).
+const WRITER_SPAN = 2 * (intEnv(__ENV, 'READERS', 20, 1, 5000) + intEnv(__ENV, 'WRITERS', 2, 1, 50)) + 2;
 
 export function setup() {
   if (!conn.ingestKey) throw new Error('set INGEST_KEY (one of the server INGEST_API_KEYS)');
-  const r = dataOf(api.query('candles.range', { symbol, interval, limit: 100 }).out);
-  if (!r || r.candles.time.length < 100) throw new Error(`need 100 candles of ${symbol} ${interval}`);
+  const want = Math.max(100, WRITER_SPAN);
+  const r = dataOf(api.query('candles.range', { symbol, interval, limit: Math.min(5000, want) }).out);
+  if (!r || r.candles.time.length < want) throw new Error(`need ${want} candles of ${symbol} ${interval}`);
   return { times: r.candles.time, base: r.candles.close[r.candles.close.length - 1] };
 }
 
@@ -35,11 +39,12 @@ export function read(data) {
 }
 
 /**
- * Writer VU k owns candle times[len-1-k], so writers never race each other; each write gives its
- * candle a price never used before, then reads it back twice (raw candle, SMA(2) over it).
+ * Writer VU k owns candle times[len-2k], so writers never race each other (nor touch the candle
+ * before another's); each write gives its candle a price never used before, then reads it back
+ * twice (raw candle, SMA(2) over it).
  */
 export function write(data) {
-  const i = data.times.length - __VU;
+  const i = data.times.length - 2 * __VU;
   const t = data.times[i];
   const prev = data.times[i - 1];
   const price = Math.round((data.base * (1 + ((__ITER % 1000) + 1) * 1e-4) + __VU) * 100) / 100;

@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The test server sheds on in-flight work only, never because a loaded CI box stalled its event loop.
+    env: { ADMISSION_MAX_LOOP_DELAY_MS: '60000' },
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/global-setup.ts'],

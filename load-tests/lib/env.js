@@ -21,6 +21,9 @@ export function strEnv(env, name, fallback) {
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
+/** The symbols `npm run setup` seeds (packages/db's seed: 3 markets by default). */
+export const DEFAULT_SYMBOLS = 'BTCUSDT,ETHUSDT,SOLUSDT';
+
 /**
  * What every scenario needs to reach the server.
  * @param {Record<string, string | undefined>} env
@@ -31,7 +34,7 @@ export function connection(env) {
     apiKey: strEnv(env, 'API_KEY', ''),
     ingestKey: strEnv(env, 'INGEST_KEY', ''),
     adminKey: strEnv(env, 'ADMIN_KEY', ''),
-    symbols: strEnv(env, 'SYMBOLS', 'BTCUSDT,ETHUSDT,SOLUSDT,BNBUSDT')
+    symbols: strEnv(env, 'SYMBOLS', DEFAULT_SYMBOLS)
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
@@ -39,6 +42,8 @@ export function connection(env) {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    /** Whether SYMBOLS was given (else a scenario may take the symbols the server lists). */
+    symbolsGiven: strEnv(env, 'SYMBOLS', '') !== '',
     limit: intEnv(env, 'CANDLES', 1000, 1, 5000),
   };
 }

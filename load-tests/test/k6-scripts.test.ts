@@ -1,6 +1,7 @@
-// Static checks of the k6 scripts (k6 itself is not installable here): they parse, import only
-// k6 modules and our plain helpers, export every function their scenarios exec, and their
-// thresholds are valid k6 syntax that encode the targets of DESIGN.md.
+// Static checks of the k6 scripts (test/k6-scenarios.test.ts runs them with a real k6): they parse,
+// import only k6 modules and our plain helpers, export every function their scenarios exec, their
+// thresholds are valid k6 syntax that encode the targets of DESIGN.md, and the CI profile holds a
+// run to correctness only.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,16 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { OURS, SEEDS } from '../lib/targets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = [
-  'smoke',
-  'cached-indicators',
-  'cold-indicators',
-  'batch',
-  'concurrency',
-  'liquidations',
-  'export',
-  'ingest-while-reading',
-] as const;
+/** The scenarios whose targets this file checks; every other script still gets the generic checks. */
+const KNOWN = ['smoke', 'cached-indicators', 'cold-indicators', 'batch', 'concurrency', 'liquidations', 'export', 'ingest-while-reading'];
+const SCENARIOS = readdirSync(root)
+  .filter((f) => f.endsWith('.js') && !f.endsWith('.config.js'))
+  .map((f) => f.slice(0, -'.js'.length))
+  .sort();
+/** Metrics that measure time or throughput: bench-profile thresholds only. */
+const PERFORMANCE_METRIC =
+  /^(http_req_duration|http_reqs|wick_export_rows_per_s|wick_export_rss_growth_mb|wick_deep_page_within_ratio|wick_cache_hit)\b/;
 const K6_MODULES = new Set(['k6', 'k6/http', 'k6/metrics', 'k6/execution']);
 
 interface K6Options {
@@ -32,12 +32,18 @@ async function optionsOf(name: string, env: Record<string, string> = {}): Promis
 }
 
 const importsOf = (src: string) => [...src.matchAll(/^import\s+(?:[^'"]+\s+from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
-const seconds = (d: string | undefined) => (d === undefined ? 0 : Number(/^(\d+)s$/.exec(d)?.[1] ?? NaN));
+const UNIT = { s: 1, m: 60, h: 3600 } as const;
+const seconds = (d: string | undefined) => {
+  if (d === undefined) return 0;
+  const m = /^(\d+)(s|m|h)$/.exec(d);
+  return m ? Number(m[1]) * UNIT[m[2] as keyof typeof UNIT] : NaN;
+};
 
 describe('k6 scripts', () => {
-  it('exist, one per scenario, and nothing else at the top level', () => {
-    const scripts = readdirSync(root).filter((f) => f.endsWith('.js') && !f.endsWith('.config.js'));
-    expect(scripts.sort()).toEqual(SCENARIOS.map((s) => `${s}.js`).sort());
+  it('exist, one per options/ file, the known ones among them', () => {
+    const optionFiles = readdirSync(join(root, 'options')).map((f) => f.slice(0, -'.js'.length));
+    expect(SCENARIOS).toEqual(optionFiles.sort());
+    expect(SCENARIOS).toEqual(expect.arrayContaining(KNOWN));
   });
 
   it.each(SCENARIOS)('%s parses as an ES module', (name) => {
@@ -142,6 +148,24 @@ describe('k6 thresholds', () => {
 
     const ingest = (await optionsOf('ingest-while-reading')).thresholds;
     expect(ingest['checks{kind:fresh}']).toEqual(['rate==1']);
+  });
+
+  it.each(SCENARIOS)('%s: the CI profile keeps correctness thresholds only, the bench profile adds the rest', async (name) => {
+    const ci = await optionsOf(name, { K6_PROFILE: 'ci' });
+    const bench = await optionsOf(name, { K6_PROFILE: 'bench' });
+    expect(ci.thresholds.checks).toEqual(['rate==1']);
+    expect(ci.thresholds.http_req_failed).toEqual(['rate==0']);
+    expect(Object.keys(ci.thresholds).filter((m) => PERFORMANCE_METRIC.test(m))).toEqual([]);
+    for (const [metric, exprs] of Object.entries(ci.thresholds)) expect(bench.thresholds[metric], metric).toEqual(exprs);
+    expect(await optionsOf(name)).toEqual(bench);
+  });
+
+  it('the CI profile runs in seconds; an unknown profile is refused', async () => {
+    const spanOf = (o: K6Options) =>
+      Math.max(...Object.values(o.scenarios).map((s) => seconds(s.startTime) + seconds(s.duration ?? s.maxDuration ?? '0s')));
+    for (const name of KNOWN) expect(spanOf(await optionsOf(name, { K6_PROFILE: 'ci' })), name).toBeLessThanOrEqual(120);
+    expect(spanOf(await optionsOf('cached-indicators', { K6_PROFILE: 'ci' }))).toBeLessThan(spanOf(await optionsOf('cached-indicators')));
+    await expect(optionsOf('smoke', { K6_PROFILE: 'fast' })).rejects.toThrow(/K6_PROFILE/);
   });
 
   it('take sizes from the environment, with bounds', async () => {

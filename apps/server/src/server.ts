@@ -7,8 +7,10 @@ import {
   appRouter,
   createApiMetrics,
   createContextFactory,
+  createLiveHub,
   createServices,
   type ApiMetrics,
+  type LiveHub,
   type RequestInfo,
 } from '@wick/api';
 import { createCache, createWarmer, parseNodes, type Warmer, type WickCache } from '@wick/cache';
@@ -16,8 +18,13 @@ import { createDatabase, type Database } from '@wick/db';
 import { createEngine, type Engine } from '@wick/engine';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createAdmission } from './admission.ts';
+import { admissionOptions } from './admission-options.ts';
 import type { ServerConfig } from './config.ts';
-import { exportRoutes } from './export.ts';
+import { exportRoutes } from './export/route.ts';
+import { sendJson, type Route } from './http.ts';
+import { liveProcedureOf, serveLiveStream } from './live-sse.ts';
+import { webStatic } from './web-static.ts';
 
 export interface RunningServer {
   url: string;
@@ -28,18 +35,12 @@ export interface RunningServer {
   engine: Engine;
   warmer: Warmer;
   metrics: ApiMetrics;
+  /** The live push: SSE streams open here, shared indicator computations, their metrics. */
+  live: LiveHub;
   registry: Registry;
   log: Logger;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pools. */
   close(): Promise<void>;
-}
-
-type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -78,7 +79,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     { logger: log },
   );
   warmer.start();
-  const contextFor = createContextFactory({ services, config: apiConfig, log, metrics });
+  const live = createLiveHub({
+    source: cache,
+    services,
+    registry,
+    log,
+    config: { maxStreamsPerClient: config.LIVE_MAX_STREAMS_PER_CLIENT, queueLimit: config.LIVE_QUEUE_LIMIT },
+  });
+  const contextFor = createContextFactory({ services, config: apiConfig, log, metrics, live });
 
   const requestInfo = (req: IncomingMessage): RequestInfo => {
     const apiKey = apiKeyFromHeaders(req.headers);
@@ -112,14 +120,32 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ...exportRoutes({ services, config: apiConfig, requestInfo, log, metrics }),
   };
 
+  // The dashboard's built files at / (apps/web's dist), when they exist; everything else is a JSON 404.
+  const web = webStatic(process.env.WEB_DIST ? { root: process.env.WEB_DIST } : {});
+  const serveWebOr404 = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const served = (req.method === 'GET' || req.method === 'HEAD') && (await web.handle(req, res, url).catch(() => false));
+    if (!served) sendJson(res, 404, { error: `No route ${req.method} ${url.pathname}; tRPC lives under /trpc/` });
+  };
+
   const inFlight = new Set<ServerResponse>();
+  // Past capacity, work-lane requests are shed on arrival (503 + Retry-After), never queued.
+  const admission = createAdmission(admissionOptions(process.env), registry);
   const server = createServer((req, res) => {
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
     const url = new URL(req.url ?? '/', 'http://wick.local');
+    if (!admission.admit(req, res, url)) return;
+    const liveProcedure = liveProcedureOf(req.method, url.pathname);
+    if (liveProcedure) {
+      serveLiveStream(req, res, url, liveProcedure, contextFor(requestInfo(req)), log).catch((err: unknown) => {
+        log.error({ err, path: liveProcedure }, 'live stream failed');
+        res.destroy();
+      });
+      return;
+    }
     if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
     const route = req.method === 'GET' ? routes[url.pathname] : undefined;
-    if (!route) return sendJson(res, 404, { error: `No route ${req.method} ${url.pathname}; tRPC lives under /trpc/` });
+    if (!route) return void serveWebOr404(req, res, url);
     Promise.resolve(route(req, res, url)).catch((err: unknown) => {
       log.error({ err, path: url.pathname }, 'route failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; it has been logged.' });
@@ -140,6 +166,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // SSE streams never finish by themselves: end them first (clients reconnect elsewhere and resume).
+      await live.close();
       const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.closeAllConnections();
@@ -148,5 +176,5 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await Promise.allSettled([engine.close(), cache.close(), database.close()]);
     })());
 
-  return { url, port, server, database, cache, engine, warmer, metrics, registry, log, close };
+  return { url, port, server, database, cache, engine, warmer, metrics, live, registry, log, close };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ApiConfig } from './api-config.ts';
 import { emptyCacheOutcomes } from './cache-outcomes.ts';
+import type { LiveHub } from './live/live-hub.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { RequestInfo } from './request-info.ts';
 import type { Services } from './services/create-services.ts';
@@ -11,6 +12,8 @@ export interface ContextDeps {
   config: ApiConfig;
   log: Logger;
   metrics: ApiMetrics;
+  /** The process's live push (subscriptions); without it they answer SERVICE_UNAVAILABLE. */
+  live?: LiveHub;
 }
 
 /** Builds a request's context from what the HTTP layer knows about it. */

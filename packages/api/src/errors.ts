@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
-import { DbUnavailableError, UnknownSymbolError } from '@wick/db';
+import { DbUnavailableError, InvalidQueryError, UnknownSymbolError } from '@wick/db';
 import { EngineError, EngineOverloadedError, EngineTimeoutError } from '@wick/engine';
-import { IndicatorError } from '@wick/indicators';
+import { IndicatorError, InvalidParamsError } from '@wick/indicators';
+import { z } from 'zod';
 import { TooManyBucketsError } from './buckets.ts';
 import { InvalidCursorError } from './cursor.ts';
 
@@ -40,7 +41,25 @@ export function toTRPCError(err: unknown): TRPCError {
   if (code === 'INTERNAL_SERVER_ERROR') {
     return new TRPCError({ code, message: 'Internal error; it has been logged.', cause: err });
   }
+  // Bad params are bad input found one step later (against the registry): the cause is the ZodError
+  // they amount to, so the answer carries the same `issues` and `fieldErrors` as any input error.
+  if (err instanceof InvalidParamsError) return new TRPCError({ code, message: err.message, cause: paramsZodError(err) });
   return new TRPCError({ code, message: (err as Error).message, cause: err as Error });
+}
+
+/**
+ * An indicator's param issues as input issues under `params` (`period` → `params.period`). A
+ * ZodRealError (an Error, as `parse` throws), so TRPCError keeps it as its cause.
+ */
+export function paramsZodError(err: InvalidParamsError): z.ZodError {
+  return new z.ZodRealError(
+    err.issues.map((i) => ({
+      code: 'custom' as const,
+      path: ['params', ...(i.path ? i.path.split('.') : [])],
+      message: i.message,
+      input: undefined,
+    })),
+  );
 }
 
 /** Engine failures by their stable code; WORKER_FAILED and anything new stay internal. */
@@ -62,11 +81,27 @@ function codeOf(err: unknown): TRPCError['code'] {
   if (err instanceof EngineTimeoutError) return 'TIMEOUT';
   if (err instanceof EngineError) return ENGINE_CODES[err.code] ?? 'INTERNAL_SERVER_ERROR';
   if (err instanceof DbUnavailableError) return 'SERVICE_UNAVAILABLE';
+  // The db's own checks of what it is asked to write (a candle not aligned to its interval, a
+  // higher interval written where 1m rolls it up): its message says what to change.
+  if (err instanceof InvalidQueryError) return 'BAD_REQUEST';
   return 'INTERNAL_SERVER_ERROR';
 }
 
-/** The code and message a per-item failure carries inside a batch answer. */
-export function describeError(err: unknown): { code: TRPCError['code']; message: string } {
+/** What a per-item failure carries inside a batch answer: a procedure error's code, message and field issues. */
+export interface ErrorDescription {
+  code: TRPCError['code'];
+  message: string;
+  /** For bad input (bad indicator params included), as a procedure's error data has them. */
+  issues?: { path: string; message: string }[];
+  fieldErrors?: Record<string, string[] | undefined>;
+}
+
+export function describeError(err: unknown): ErrorDescription {
   const mapped = toTRPCError(err);
-  return { code: mapped.code, message: mapped.message };
+  const out: ErrorDescription = { code: mapped.code, message: mapped.message };
+  if (mapped.cause instanceof z.ZodError) {
+    out.issues = mapped.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    out.fieldErrors = z.flattenError(mapped.cause).fieldErrors as Record<string, string[] | undefined>;
+  }
+  return out;
 }

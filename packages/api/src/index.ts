@@ -11,3 +11,12 @@ export { apiKeyFromHeaders, apiKeyId } from './auth.ts';
 export { toTRPCError, RateLimitedError } from './errors.ts';
 export { enforceRateLimit } from './rate-limit.ts';
 export { liquidationFilter } from './router/liquidations.ts';
+export { createLiveHub, type LiveHub, type LiveHubDeps } from './live/live-hub.ts';
+export type { LiveConfig } from './live/live-config.ts';
+export type {
+  CandleLiveEvent,
+  IndicatorLiveEvent,
+  IndicatorUpdateEvent,
+  IndicatorWindowEvent,
+  LiquidationLiveEvent,
+} from './live/live-events.ts';

@@ -1,4 +1,4 @@
-import { INTERVALS, SYMBOL_PATTERN } from '@wick/market';
+import { INTERVALS, SIDES, SYMBOL_PATTERN } from '@wick/market';
 import { z } from 'zod';
 
 /** Epoch milliseconds between 2009 and 2100: anything else is a unit mistake (seconds, µs). */
@@ -58,3 +58,36 @@ export const indicatorRequest = z
   });
 
 export type IndicatorRequest = z.infer<typeof indicatorRequest>;
+
+/** The most liquidation events one liquidations.ingest call takes. */
+export const MAX_LIQUIDATIONS_PER_INGEST = 1000;
+
+const DECIMAL = /^\d{1,20}(\.\d{1,10})?$/;
+const decimal = z
+  .string()
+  .regex(DECIMAL, 'must be a non-negative decimal string with at most 20 digits before the point and 10 after, e.g. "0.014"');
+/** Prices are stored with 14 integer digits (DECIMAL(24,10)); quantities with 20. */
+const priceDecimal = decimal.refine((d) => d.split('.')[0]!.length <= 14, 'must have at most 14 digits before the decimal point');
+/** Binance's enum words (LIMIT, IOC, FILLED, …), bounded by their columns. */
+const enumWord = (max: number) =>
+  z.string().regex(new RegExp(`^[A-Z_]{1,${max}}$`), `must be an upper-case word of at most ${max} letters, such as LIMIT, IOC or FILLED`);
+
+/**
+ * A liquidation as Binance's forceOrder stream reports it (`o.s/S/o/f/q/p/ap/X/l/z/T`), under
+ * readable names; decimals are the exact strings Binance sends.
+ */
+export const liquidationEvent = z.object({
+  symbol: symbolName,
+  side: z.enum(SIDES, { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' }),
+  orderType: enumWord(16),
+  timeInForce: enumWord(8),
+  originalQuantity: decimal,
+  price: priceDecimal,
+  averagePrice: priceDecimal,
+  orderStatus: enumWord(16),
+  lastFillQuantity: decimal,
+  accumulatedFillQuantity: decimal,
+  orderTradeTime: epochMs,
+});
+
+export type LiquidationEventInput = z.infer<typeof liquidationEvent>;

@@ -4,10 +4,17 @@ import { ZodError, z } from 'zod';
 import { keysEqual } from './auth.ts';
 import type { Context } from './context.ts';
 import { RateLimitedError, toTRPCError } from './errors.ts';
+import { SSE_PING_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS } from './live/live-config.ts';
 import { enforceRateLimit } from './rate-limit.ts';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Subscriptions over SSE: pings keep idle streams (and the proxies between) open, and a client that
+  // hears nothing, not even a ping, for a while reconnects (resuming from its last event id).
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_MS },
+    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+  },
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     const retryAfterMs = error.cause instanceof RateLimitedError ? error.cause.retryAfterMs : undefined;
@@ -78,4 +85,10 @@ function requireKey(kind: 'ingest' | 'admin') {
 }
 
 export const ingestProcedure = publicProcedure.use(requireKey('ingest'));
+
+/** Subscriptions: rate-limited like every read when they open; the process's live hub must be wired (the server does it). */
+export const liveProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.live) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Live push is not enabled on this server.' });
+  return next({ ctx: { live: ctx.live } });
+});
 export const adminProcedure = publicProcedure.use(requireKey('admin'));

@@ -34,7 +34,7 @@ describe('candles.range', () => {
     expect(r.candles).toEqual(candleArrays(eth, 100, 150));
   });
 
-  it('sees candles ingested after a cached read at once (the ingest bumps the generation before it answers)', async () => {
+  it('sees candles ingested after a cached read at once: the cached window is advanced from the series head', async () => {
     const eth = api.candles.ETHUSDT;
     const last = eth.time.length - 1;
     const next = eth.time[last]! + MINUTE;
@@ -46,10 +46,32 @@ describe('candles.range', () => {
     const ingested = await api.caller({ apiKey: INGEST_KEY }).candles.ingest({ symbol: 'ETHUSDT', interval: '1m', candles: [candle] });
     expect(ingested).toEqual({ symbol: 'ETHUSDT', interval: '1m', received: 1, affected: 1 });
 
+    const loadsBefore = api.metrics.candleDbLoads;
+    const advancedBefore = (await api.cache.stats()).advanced;
     const after = await api.caller().candles.range(input);
-    expect(after.cache.status).toBe('miss');
+    expect(after.cache.status).toBe('hit');
+    expect((await api.cache.stats()).advanced - advancedBefore).toBe(1);
+    expect(api.metrics.candleDbLoads).toBe(loadsBefore);
     expect(after.candles.time).toEqual([eth.time[last - 1], eth.time[last], next]);
     expect(after.candles.close.at(-1)).toBe(11);
+  });
+
+  it('a correction of an older candle drops the cached windows of the series (a miss with the corrected candle)', async () => {
+    const btc = api.candles.BTCUSDT;
+    const input = { symbol: 'BTCUSDT', interval: '1m', to: btc.time[599]!, limit: 100 } as const;
+    await api.caller().candles.range(input);
+    expect((await api.caller().candles.range(input)).cache.status).toBe('hit');
+
+    const i = 550;
+    const fixed = { time: btc.time[i]!, open: btc.open[i]!, high: btc.high[i]! + 1, low: btc.low[i]!, close: btc.close[i]!, volume: 7 };
+    await api.caller({ apiKey: INGEST_KEY }).candles.ingest({ symbol: 'BTCUSDT', interval: '1m', candles: [fixed] });
+
+    const advancedBefore = (await api.cache.stats()).advanced;
+    const after = await api.caller().candles.range(input);
+    expect(after.cache.status).toBe('miss');
+    expect((await api.cache.stats()).advanced).toBe(advancedBefore);
+    expect(after.candles.high[i - 500]).toBe(fixed.high);
+    expect(after.candles.volume[i - 500]).toBe(7);
   });
 
   it('an unknown symbol is NOT_FOUND and points at symbols.list', async () => {

@@ -1,5 +1,5 @@
-import { computeIndicator, historyFor, parseParams } from '@wick/indicators';
-import { INTERVAL_MS, type CandleColumns } from '@wick/market';
+import { computeIndicator, historyFor, indicators, parseParams } from '@wick/indicators';
+import { INTERVAL_MS, INTERVALS, type CandleColumns } from '@wick/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, trpcError, wireError, type ApiHarness } from './support/api-harness.ts';
 
@@ -83,12 +83,26 @@ describe('indicators.compute', () => {
     expect(r.values.value?.[0]).not.toBeNull();
   });
 
-  it('bad indicator params are BAD_REQUEST naming the param', async () => {
+  it('bad indicator params are BAD_REQUEST naming the param, with the issues and field errors of any input error', async () => {
     const err = await trpcError(
       api.caller().indicators.compute({ symbol: 'BTCUSDT', interval: '1m', indicator: 'rsi', params: { period: 1 }, limit: 100 }),
     );
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toMatch(/^invalid params for rsi: period: /);
+    const shape = wireError(err, 'indicators.compute');
+    expect(shape.message).toMatch(/^Invalid input — params\.period: /);
+    expect(shape.data.issues?.map((i) => i.path)).toEqual(['params.period']);
+    expect(shape.data.fieldErrors?.params).toHaveLength(1);
+  });
+
+  it('an unknown param is BAD_REQUEST on params itself', async () => {
+    const err = await trpcError(
+      api.caller().indicators.compute({ symbol: 'BTCUSDT', interval: '1m', indicator: 'rsi', params: { period: 14, nope: 3 }, limit: 100 }),
+    );
+    expect(err.code).toBe('BAD_REQUEST');
+    const shape = wireError(err, 'indicators.compute');
+    expect(shape.data.issues?.every((i) => i.path === 'params' || i.path.startsWith('params.'))).toBe(true);
+    expect(Object.keys(shape.data.fieldErrors ?? {})).toEqual(['params']);
   });
 
   it('an unknown indicator is BAD_REQUEST listing the known ones', async () => {
@@ -136,6 +150,9 @@ describe('indicators.batch', () => {
     expect(sma.values).toEqual(expectedValues(btc, 'sma', { period: 20 }, end - 200, end));
     expect(ema.values).toEqual(expectedValues(btc, 'ema', { period: 9 }, end - 200, end));
     expect(badParams.error.message).toMatch(/period/);
+    expect(badParams.error.issues?.map((i) => i.path)).toEqual(['params.period']);
+    expect(badParams.error.fieldErrors?.params).toHaveLength(1);
+    expect(unknownSymbol.error.issues).toBeUndefined();
     expect(unknownSymbol.error.message).toContain('NOPEUSDT');
     expect(unknownIndicator.error.message).toContain('unknown indicator "nope"');
   });
@@ -181,5 +198,45 @@ describe('indicators.batch', () => {
       expect(err.code).toBe('BAD_REQUEST');
       expect(wireError(err, 'indicators.batch').data.fieldErrors?.items).toHaveLength(1);
     }
+  });
+});
+
+describe('indicators.catalog', () => {
+  const OVERLAYS = ['sma', 'ema', 'wma', 'dema', 'tema', 'rma', 'bbands', 'keltner', 'donchian', 'psar', 'vwap', 'ichimoku', 'supertrend'];
+
+  it('says where every indicator is drawn: overlays on the price, the rest in a pane of their own', async () => {
+    const { indicators: entries } = await api.caller().indicators.catalog();
+    expect(entries.map((e) => e.name).sort()).toEqual([...indicators.keys()].sort());
+    for (const e of entries) expect(e.placement, e.name).toBe(OVERLAYS.includes(e.name) ? 'overlay' : 'pane');
+  });
+
+  it('says how every output is drawn, outputs that are not prices in the pane', async () => {
+    const { indicators: entries } = await api.caller().indicators.catalog();
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    for (const e of entries) {
+      expect(Object.keys(e.draw).sort(), e.name).toEqual([...e.outputs].sort());
+      for (const [output, d] of Object.entries(e.draw)) {
+        expect(['line', 'histogram', 'band', 'dots'], `${e.name}.${output}`).toContain(d.style);
+        // A pane indicator draws nothing over the price.
+        if (e.placement === 'pane') expect(d.placement, `${e.name}.${output}`).toBe('pane');
+      }
+      // A band has two edges.
+      expect([0, 2], e.name).toContain(Object.values(e.draw).filter((d) => d.style === 'band').length);
+    }
+    expect(byName.get('macd')!.draw.histogram).toEqual({ style: 'histogram', placement: 'pane' });
+    expect(byName.get('bbands')!.draw).toMatchObject({
+      upper: { style: 'band', placement: 'overlay' },
+      lower: { style: 'band', placement: 'overlay' },
+      middle: { style: 'line', placement: 'overlay' },
+      percentB: { placement: 'pane' },
+      bandwidth: { placement: 'pane' },
+    });
+    expect(byName.get('psar')!.draw.value).toEqual({ style: 'dots', placement: 'overlay' });
+    expect(byName.get('supertrend')!.draw.direction?.placement).toBe('pane');
+  });
+
+  it('lists the intervals every series has, finest first, with their width', async () => {
+    const { intervals } = await api.caller().indicators.catalog();
+    expect(intervals).toEqual(INTERVALS.map((name) => ({ name, ms: INTERVAL_MS[name] })));
   });
 });

@@ -11,6 +11,8 @@ export function serverEnv(name: string, database: string, extra: Record<string, 
     HOST: '127.0.0.1',
     PORT: '0',
     NODE_ENV: 'test',
+    // A loaded CI box can stall the event loop for seconds; test servers shed on in-flight work only.
+    ADMISSION_MAX_LOOP_DELAY_MS: '60000',
     LOG_LEVEL: 'error',
     DATABASE_URL: database,
     VALKEY_NODES: process.env.VALKEY_NODES ?? '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002',

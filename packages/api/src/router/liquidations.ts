@@ -1,9 +1,10 @@
 import { SIDES } from '@wick/market';
 import { z } from 'zod';
 import { BUCKETS } from '../buckets.ts';
-import { epochMs, symbolName } from '../inputs.ts';
+import { epochMs, liquidationEvent, MAX_LIQUIDATIONS_PER_INGEST, symbolName } from '../inputs.ts';
+import { liquidationsLive } from '../live/liquidations-live.ts';
 import { MAX_PAGE } from '../services/liquidations.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { ingestProcedure, publicProcedure, router } from '../trpc.ts';
 
 export const side = z.enum(SIDES, { error: 'must be BUY (shorts liquidated) or SELL (longs liquidated)' });
 export const minUsd = z.number().finite().min(0, 'must be ≥ 0').max(1e15, 'must be ≤ 1e15');
@@ -45,8 +46,24 @@ export const liquidationsRouter = router({
 
   summary: publicProcedure.input(summaryInput).query(({ ctx, input }) => ctx.services.liquidations.summary(input, ctx.cacheOutcomes)),
 
+  /**
+   * Stores Binance forceOrder events (idempotent: an event already stored counts as a duplicate),
+   * drops the cached summaries they change and publishes each new row live, before answering.
+   */
+  ingest: ingestProcedure
+    .input(
+      z.object({
+        events: z
+          .array(liquidationEvent)
+          .min(1, 'at least one event')
+          .max(MAX_LIQUIDATIONS_PER_INGEST, `at most ${MAX_LIQUIDATIONS_PER_INGEST} events per call`),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.liquidations.ingest(input.events)),
+
   /** Streamed over httpBatchStreamLink: chunks of up to 1,000 rows, newest first. */
   export: publicProcedure.input(liquidationFilter).query(async function* ({ ctx, input, signal }) {
     yield* ctx.services.liquidations.exportRows(input, signal ? { signal } : {});
   }),
+  live: liquidationsLive,
 });

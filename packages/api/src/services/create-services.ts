@@ -17,6 +17,18 @@ export interface ServiceDeps {
   budgetMs: number;
   /** HMAC key of liquidation cursors (ApiConfig.cursorSecret). */
   cursorSecret: string;
+  /**
+   * Advance cached "latest N" candle windows and indicator results from the series head after
+   * writes that only touch the newest candles, instead of dropping them (default: on, unless the
+   * environment says APPEND_AWARE=0). Off, every write bumps the series generation. All processes
+   * sharing a cache must agree: readers that do not advance never look at the head.
+   */
+  appendAware?: boolean;
+}
+
+/** The APPEND_AWARE switch when the caller does not pass one: on unless it is "0" (the benchmark's off run). */
+export function appendAwareFromEnv(env: Record<string, string | undefined> = process.env): boolean {
+  return env.APPEND_AWARE !== '0';
 }
 
 /** Everything the routers call; built once per process. Routers never touch Valkey or SQL directly. */
@@ -34,9 +46,10 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const { database, cache, engine, metrics } = deps;
   const symbols = new SymbolService({ database, cache });
-  const candles = new CandleService({ database, cache, symbols, metrics });
+  const appendAware = deps.appendAware ?? appendAwareFromEnv();
+  const candles = new CandleService({ database, cache, symbols, metrics, appendAware });
   const indicators = new IndicatorService({ cache, candles, engine, budgetMs: deps.budgetMs });
-  const liquidations = new LiquidationService({ database, cache, cursorSecret: deps.cursorSecret });
+  const liquidations = new LiquidationService({ database, cache, symbols, cursorSecret: deps.cursorSecret });
   return {
     symbols,
     candles,

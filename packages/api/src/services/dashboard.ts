@@ -3,7 +3,7 @@ import { fittingBucket, MAX_BUCKETS_PER_SUMMARY } from '../buckets.ts';
 import type { CacheOutcomes } from '../cache-outcomes.ts';
 import { describeError } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
-import { windowArrays, type CandleArrays, type CandleService } from './candles.ts';
+import { loadOpenTime, windowArrays, type CandleArrays, type CandleService } from './candles.ts';
 import type { BatchItem, IndicatorService } from './indicators.ts';
 import type { LiquidationService, LiquidationSummary } from './liquidations.ts';
 
@@ -25,6 +25,8 @@ export interface SectionError {
 }
 
 export interface SnapshotCandles extends CandleArrays {
+  /** Open time of the still-open candle (its values are provisional); null when all have closed. */
+  openTime: number | null;
   cache: { status: string; ageMs: number };
 }
 
@@ -70,7 +72,7 @@ export class DashboardService {
     candleLoad.catch(() => {}); // observed below, by two sections
     const candles = timed('candles', async (): Promise<SnapshotCandles> => {
       const load = await candleLoad;
-      return { ...windowArrays(load), cache: { status: load.status, ageMs: load.ageMs } };
+      return { ...windowArrays(load), openTime: loadOpenTime(series, load), cache: { status: load.status, ageMs: load.ageMs } };
     });
     const indicators = timed('indicators', async () => {
       if (q.indicators.length === 0) return [];

@@ -1,11 +1,16 @@
-import { seriesCodec, type CacheKey, type CacheStatus, type Codec, type WarmJob, type WickCache } from '@wick/cache';
+import type { CacheKey, CacheStatus, GetOrLoadOptions, WarmJob, WickCache } from '@wick/cache';
 import type { Engine } from '@wick/engine';
 import { canonicalParams, getIndicator, historyFor, parseParams, requiredColumns, type Columns } from '@wick/indicators';
 import { INTERVAL_MS, type CandleColumns } from '@wick/market';
 import type { CacheOutcomes } from '../cache-outcomes.ts';
-import { BudgetExceededError, describeError } from '../errors.ts';
+import { BudgetExceededError, describeError, type ErrorDescription } from '../errors.ts';
 import type { IndicatorRequest } from '../inputs.ts';
-import { STALE_SECONDS, windowId, type CandleLoad, type CandleService, type Series, type Window } from './candles.ts';
+import { STALE_SECONDS, type CandleLoad, type CandleService } from './candles.ts';
+import { DataTtl } from './data-ttl.ts';
+import { advanceResult, advancesFromState, stateBeforeLast } from './indicator-advance.ts';
+import { openTimeOf, windowTtlSeconds } from './open-candle.ts';
+import { isLatestWindow, windowId, type Series, type Window } from './series-window.ts';
+import { storedResultCodec, type StoredResult } from './stored-result.ts';
 
 export interface IndicatorResult {
   symbol: string;
@@ -16,39 +21,17 @@ export interface IndicatorResult {
   time: number[];
   /** One array per output series; null where the indicator has no value yet. */
   values: Record<string, (number | null)[]>;
+  /**
+   * Open time of the window's still-open candle (its close time is after now), whose values are
+   * provisional; null when every candle of the window has closed.
+   */
+  openTime: number | null;
   cache: { status: CacheStatus; ageMs: number };
   /** Time the engine spent computing this result (when it was computed, for a cached one). */
   computeMs: number;
 }
 
-export type BatchItem = ({ ok: true } & IndicatorResult) | { ok: false; error: { code: string; message: string } };
-
-interface StoredResult {
-  time: Float64Array;
-  outputs: Record<string, Float64Array>;
-  computeMs: number;
-}
-
-/** Indicator results as binary columns (the cache's series codec) behind 8 bytes of compute time. */
-const resultCodec: Codec<StoredResult> = {
-  encode(r) {
-    const columns: Record<string, Float64Array> = { time: r.time };
-    for (const [name, values] of Object.entries(r.outputs)) columns[`out:${name}`] = values;
-    const body = seriesCodec.encode(columns);
-    const out = Buffer.allocUnsafe(8 + body.length);
-    out.writeDoubleLE(r.computeMs, 0);
-    body.copy(out, 8);
-    return out;
-  },
-  decode(buf) {
-    if (buf.length < 8) return undefined;
-    const columns = seriesCodec.decode(buf.subarray(8));
-    if (!columns?.time) return undefined;
-    const outputs: Record<string, Float64Array> = {};
-    for (const [name, values] of Object.entries(columns)) if (name.startsWith('out:')) outputs[name.slice(4)] = values;
-    return { time: columns.time, outputs, computeMs: buf.readDoubleLE(0) };
-  },
-};
+export type BatchItem = ({ ok: true } & IndicatorResult) | { ok: false; error: ErrorDescription };
 
 function toNullable(values: Float64Array): (number | null)[] {
   const out = new Array<number | null>(values.length);
@@ -76,8 +59,15 @@ interface Prepared {
   warmup: number;
 }
 
+export interface IndicatorServiceDeps {
+  cache: WickCache;
+  candles: CandleService;
+  engine: Engine;
+  budgetMs: number;
+}
+
 export class IndicatorService {
-  constructor(private readonly deps: { cache: WickCache; candles: CandleService; engine: Engine; budgetMs: number }) {}
+  constructor(private readonly deps: IndicatorServiceDeps) {}
 
   private prepare(req: IndicatorRequest): Prepared {
     const params = parseParams(req.indicator, req.params);
@@ -156,12 +146,16 @@ export class IndicatorService {
       key: resultKey(p),
       load: () =>
         this.computeStored(p, (warmup) => this.deps.candles.load(p.series, p.window, warmup), AbortSignal.timeout(this.deps.budgetMs)),
-      codec: resultCodec,
+      codec: storedResultCodec,
       ttlSeconds: this.deps.cache.ttlFor(p.series.interval, { toMs: p.window.to ?? Date.now() }),
     };
   }
 
-  /** Candles (cache, then DB) → engine; the window's values only, warm-up cut off. */
+  /**
+   * Candles (cache, then DB) → engine; the window's values only, warm-up cut off. A "latest N"
+   * result that live writes may still move also keeps the streaming state after its last closed
+   * candle, so those writes advance it instead of recomputing it.
+   */
   private async computeStored(
     p: Prepared,
     loadCandles: (warmup: number) => Promise<CandleLoad>,
@@ -173,23 +167,42 @@ export class IndicatorService {
     const { outputs, computeMs } = await this.deps.engine.compute(input, { indicator: p.indicator, params: p.params }, { signal });
     const sliced: Record<string, Float64Array> = {};
     for (const [name, values] of Object.entries(outputs)) sliced[name] = values.slice(extra);
-    return { time: candles.columns.time.slice(candles.skip), outputs: sliced, computeMs };
+    const streams = this.deps.candles.appendAware && isLatestWindow(p.window) && !candles.sealed && advancesFromState(p.indicator);
+    return {
+      time: candles.columns.time.slice(candles.skip),
+      outputs: sliced,
+      computeMs,
+      sealed: candles.sealed,
+      state: streams ? stateBeforeLast(candles.columns, p.indicator, p.params, p.warmup) : null,
+    };
   }
 
-  /** Result cache → computeStored → result cache. */
+  /** Result cache (advanced from the series head when append-aware) → computeStored → result cache. */
   private async run(
     p: Prepared,
     loadCandles: (warmup: number) => Promise<CandleLoad>,
     signal: AbortSignal,
     outcomes: CacheOutcomes,
   ): Promise<IndicatorResult> {
-    const ttlSeconds = this.deps.cache.ttlFor(p.series.interval, { toMs: p.window.to ?? Date.now() });
-    const cached = await this.deps.cache.getOrLoad(resultKey(p), () => this.computeStored(p, loadCandles, signal), {
-      codec: resultCodec,
-      ttlSeconds,
+    const { cache, candles } = this.deps;
+    const interval = p.series.interval;
+    const ttl = new DataTtl<StoredResult>(cache.ttlFor(interval, { toMs: p.window.to ?? Date.now() }), (v) =>
+      windowTtlSeconds(cache, interval, v.time, p.window.to),
+    );
+    const options: GetOrLoadOptions<StoredResult> = {
+      codec: storedResultCodec,
+      get ttlSeconds() {
+        return ttl.ttlSeconds;
+      },
       staleSeconds: STALE_SECONDS,
       signal,
-    });
+      ...(candles.appendAware ? { advance: (value: StoredResult, head) => ttl.observe(advanceResult(value, head, p.window)) } : {}),
+    };
+    const cached = await cache.getOrLoad(
+      resultKey(p),
+      () => this.computeStored(p, loadCandles, signal).then((v) => ttl.observe(v)),
+      options,
+    );
     outcomes[cached.status] += 1;
     const values: Record<string, (number | null)[]> = {};
     for (const name of getIndicator(p.indicator).outputs) {
@@ -198,11 +211,12 @@ export class IndicatorService {
     }
     return {
       symbol: p.series.symbol,
-      interval: p.series.interval,
+      interval,
       indicator: p.indicator,
       params: p.params,
       time: Array.from(cached.value.time),
       values,
+      openTime: openTimeOf(interval, cached.value.time),
       cache: { status: cached.status, ageMs: cached.ageMs },
       computeMs: cached.value.computeMs,
     };

@@ -1,16 +1,19 @@
 import { jsonCodec, type CacheStatus, type WickCache } from '@wick/cache';
 import {
+  insertLiquidations,
   listLiquidations,
   streamLiquidationsRaw,
   summarizeLiquidations,
   type Database,
   type LiquidationBucket,
+  type LiquidationEvent,
   type LiquidationFilter,
 } from '@wick/db';
 import { INTERVAL_MS, liquidationTupleToRow, type LiquidationRow, type LiquidationTuple } from '@wick/market';
 import { bucketCount, fittingBucket, MAX_BUCKETS_PER_SUMMARY, TooManyBucketsError, type Bucket } from '../buckets.ts';
 import type { CacheOutcomes } from '../cache-outcomes.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
+import type { SymbolService } from './symbols.ts';
 
 export const MAX_PAGE = 1000;
 /** Rows per chunk of liquidations.export. */
@@ -48,6 +51,24 @@ export interface LiquidationSummary {
   cache: { status: CacheStatus; ageMs: number };
 }
 
+/** The live channel new liquidations are published on (`publishGlobal`), one event per new row. */
+export const LIQUIDATION_CHANNEL = 'liq';
+
+/**
+ * Summaries are cached under one namespace per symbol (and one for all symbols), so an ingest
+ * drops the summaries its rows can change, and only those of their symbols.
+ */
+function summaryNamespace(symbol: string | null): string {
+  return `liq-summary.${symbol ?? 'ALL'}`;
+}
+
+export interface LiquidationIngestResult {
+  /** Events stored as new rows. */
+  inserted: number;
+  /** Events already stored (or repeated within the call): left as they were. */
+  duplicates: number;
+}
+
 /** Drops undefined fields: the db layer and the cursor fingerprint see one shape per filter set. */
 export function normalizeFilter(f: LiquidationFilter): LiquidationFilter {
   const out: LiquidationFilter = {};
@@ -61,7 +82,7 @@ export function normalizeFilter(f: LiquidationFilter): LiquidationFilter {
 
 /** Liquidation pages, summaries and exports; every query goes through @wick/db. */
 export class LiquidationService {
-  constructor(private readonly deps: { database: Database; cache: WickCache; cursorSecret: string }) {}
+  constructor(private readonly deps: { database: Database; cache: WickCache; symbols: SymbolService; cursorSecret: string }) {}
 
   async list(q: ListQuery): Promise<LiquidationPage> {
     const { cursor, limit, ...rest } = q;
@@ -80,7 +101,7 @@ export class LiquidationService {
     const settled = q.to < Date.now() - SETTLED_AFTER_MS;
     const id = `${q.symbol ?? 'ALL'}.${q.bucket}.${q.from}.${q.to}`;
     const cached = await this.deps.cache.getOrLoad(
-      { kind: 'global', namespace: 'liq-summary', id },
+      { kind: 'global', namespace: summaryNamespace(q.symbol ?? null), id },
       () =>
         summarizeLiquidations(this.deps.database, {
           ...(q.symbol !== undefined ? { symbol: q.symbol } : {}),
@@ -107,6 +128,24 @@ export class LiquidationService {
       totals,
       cache: { status: cached.status, ageMs: cached.ageMs },
     };
+  }
+
+  /**
+   * Stores the events (idempotent: one already stored is a duplicate), then, before answering,
+   * drops the cached summaries of the symbols that got new rows (and of all symbols), and
+   * publishes every new row, with its id and usd, on the live channel, in id order.
+   */
+  async ingest(events: LiquidationEvent[]): Promise<LiquidationIngestResult> {
+    const { database, cache, symbols } = this.deps;
+    for (const symbol of new Set(events.map((e) => e.symbol))) await symbols.assertKnown(symbol);
+    const rows = await insertLiquidations(database, events);
+    if (rows.length > 0) {
+      const touched = [...new Set(rows.map((r) => r.symbol)), null];
+      await Promise.all(touched.map((symbol) => cache.invalidateNamespace(summaryNamespace(symbol))));
+    }
+    // One at a time: the stream's order is then the rows' order.
+    for (const row of rows) await cache.publishGlobal(LIQUIDATION_CHANNEL, row);
+    return { inserted: rows.length, duplicates: events.length - rows.length };
   }
 
   /**

@@ -1,8 +1,8 @@
 // Shared by every router test: a fresh database, a private key prefix on the real Valkey cluster,
 // a real engine, and callers that go through the whole middleware stack (timing, rate limit, auth).
 import { getTRPCErrorShape, TRPCError } from '@trpc/server';
-import { createCache, parseNodes, type WickCache } from '@wick/cache';
-import { createTestDatabase, ensureSymbols, schema, upsertCandles, type CandleInput, type TestDatabase } from '@wick/db';
+import { createCache, parseNodes, type CacheOptions, type WickCache } from '@wick/cache';
+import { createTestDatabase, ensureSymbols, schema, upsertCandles, urlForDatabase, type CandleInput, type TestDatabase } from '@wick/db';
 import { createEngine, type Engine } from '@wick/engine';
 import type { CandleColumns, Side } from '@wick/market';
 import { randomWalk } from '@wick/testkit';
@@ -29,6 +29,8 @@ export type FixtureSymbol = (typeof SYMBOLS)[number];
 /** 1m candles per fixture symbol, from the walk's start (2024-01-01T00:00Z). */
 export const FIXTURE_CANDLES = 1200;
 
+export const VALKEY_NODES = process.env.VALKEY_NODES ?? '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002';
+
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
 
@@ -48,7 +50,18 @@ export interface LiquidationFixture {
   orderTradeTime: number;
 }
 
+export interface HarnessOptions {
+  /** Advance cached results from the series head (default true), as ServiceDeps.appendAware. */
+  appendAware?: boolean;
+  /** TTL table overrides of this harness's cache. */
+  ttl?: CacheOptions['ttl'];
+}
+
 export interface ApiHarness {
+  /** The database's name and URL (a second process connects to the same one). */
+  databaseUrl: string;
+  /** The cache key prefix (a second process shares this namespace). */
+  cachePrefix: string;
   database: TestDatabase;
   cache: WickCache;
   engine: Engine;
@@ -113,8 +126,9 @@ export function wireError(error: TRPCError, path: string) {
 }
 
 /** `name` names the test file: its database is wick_test_api_<name>, its keys live under t_api_<name>. */
-export async function startApiHarness(name: string): Promise<ApiHarness> {
-  const database = await createTestDatabase(`wick_test_api_${name}`);
+export async function startApiHarness(name: string, options: HarnessOptions = {}): Promise<ApiHarness> {
+  const databaseName = `wick_test_api_${name}`;
+  const database = await createTestDatabase(databaseName);
   const symbolIds = await ensureSymbols(
     database,
     SYMBOLS.map((s) => ({ name: s, base: s.replace('USDT', ''), quote: 'USDT' })),
@@ -127,12 +141,14 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
   }
 
   const log = pino({ level: 'silent' });
+  const cachePrefix = `t_api_${name}`.slice(0, 32);
   const cache = await createCache({
-    nodes: parseNodes(process.env.VALKEY_NODES ?? '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002'),
-    prefix: `t_api_${name}`.slice(0, 32),
+    nodes: parseNodes(VALKEY_NODES),
+    prefix: cachePrefix,
     // A loaded CI box must not trip the breaker: tests check what is cached, not how fast.
     requestTimeoutMs: 2000,
     logger: log,
+    ...(options.ttl ? { ttl: options.ttl } : {}),
   });
   // Each run starts from an empty namespace (earlier runs' entries and rate-limit windows).
   await cache.clear();
@@ -145,10 +161,13 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
     metrics,
     budgetMs: BASE_CONFIG.budgetMs,
     cursorSecret: BASE_CONFIG.cursorSecret,
+    appendAware: options.appendAware ?? true,
   });
 
   let last: Context | null = null;
   return {
+    databaseUrl: urlForDatabase(databaseName),
+    cachePrefix,
     database,
     cache,
     engine,

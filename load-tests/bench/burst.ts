@@ -1,0 +1,131 @@
+// pnpm --filter @wick/load-tests bench:burst — issue #14's burst: 1,000 identical cold
+// indicators.compute calls split over two server processes on a loaded box (k6 keeps a cached mix
+// running), with admission control on and off (ADMISSION=off: the switch), in the same run. Counts DB
+// candle loads and engine tasks (/metrics), breaker transitions (/health, sampled), cache bypasses
+// and answers by status. Reports; never fails on a figure.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase, seed, urlForDatabase } from '@wick/db';
+import { serverEnv, spawnServer, type ServerProcess } from '@wick/server/testing';
+import superjson from 'superjson';
+import { runScenario } from '../ci/k6-runner.ts';
+
+const BURST = Number(process.env.BURST ?? 1000);
+
+async function metric(base: string, name: string, labels?: (l: string) => boolean): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`, 'gm'))) if (!labels || labels(m[1] ?? '')) sum += Number(m[2]);
+  return sum;
+}
+
+async function counters(urls: string[]) {
+  const out = { engine: 0, db: 0, bypass: 0, shed: 0 };
+  for (const u of urls) {
+    out.engine += await metric(u, 'wick_engine_tasks_total', (l) => /completed|inline/.test(l));
+    out.db += await metric(u, 'wick_candle_db_loads_total');
+    out.bypass += await metric(u, 'wick_cache_events_total', (l) => l.includes('"bypass"'));
+    out.shed += await metric(u, 'wick_admission_shed_total');
+  }
+  return out;
+}
+
+async function burstOn(urls: string[], salt: number) {
+  const input = { symbol: 'BTCUSDT', interval: '1m', indicator: 'bbands', params: { period: 20, stdDev: 2 + salt * 1e-6 }, limit: 1000 };
+  const qs = `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
+  const before = await counters(urls);
+  let transitions = 0;
+  const last = new Map<string, string>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      for (const u of urls) {
+        const b = await fetch(`${u}/health`)
+          .then((r) => r.json() as Promise<{ cache?: { breaker?: string } }>)
+          .then(
+            (h) => h.cache?.breaker ?? 'unknown',
+            () => 'unreachable',
+          );
+        if (last.has(u) && last.get(u) !== b) transitions++;
+        last.set(u, b);
+      }
+      await sleep(50);
+    }
+  })();
+  const answers = await Promise.all(
+    Array.from({ length: BURST }, (_, i) =>
+      fetch(`${urls[i % urls.length]}/trpc/indicators.compute${qs}`).then(
+        async (r) => {
+          const body = (await r.json()) as {
+            error?: { json?: { data?: { code?: string } } };
+            result?: { data?: { json?: { cache?: { status?: string } } } };
+          };
+          return `${r.status} ${body.error?.json?.data?.code ?? body.result?.data?.json?.cache?.status ?? ''}`.trim();
+        },
+        () => 'no answer',
+      ),
+    ),
+  );
+  sampling = false;
+  await sampler;
+  const after = await counters(urls);
+  const byStatus: Record<string, number> = {};
+  for (const a of answers) byStatus[a] = (byStatus[a] ?? 0) + 1;
+  return {
+    dbLoads: after.db - before.db,
+    engineTasks: after.engine - before.engine,
+    cacheBypasses: after.bypass - before.bypass,
+    shed: after.shed - before.shed,
+    breakerTransitions: transitions,
+    answers: byStatus,
+  };
+}
+
+const dbName = 'wick_bench_burst';
+const database = await createTestDatabase(dbName);
+await seed(database);
+const env = (name: string, extra: Record<string, string>) => {
+  const e = serverEnv(name, urlForDatabase(dbName), extra);
+  // As `pnpm start` runs: the shipped cache timeout and TTLs.
+  delete e.CACHE_TIMEOUT_MS;
+  delete e.WICK_CACHE_TTL;
+  return e;
+};
+const arms: Record<string, ServerProcess[]> = {
+  'admission on': await Promise.all([spawnServer(env('burst_on', {})), spawnServer(env('burst_on', {}))]),
+  'admission off': await Promise.all([
+    spawnServer(env('burst_off', { ADMISSION: 'off' })),
+    spawnServer(env('burst_off', { ADMISSION: 'off' })),
+  ]),
+};
+// The box's load: k6 against a third process, so the two measured ones count only the burst's work.
+const loader = await spawnServer(env('burst_load', {}));
+const results: Record<string, Awaited<ReturnType<typeof burstOn>>> = {};
+const salt = Date.now() % 1_000_000;
+try {
+  for (const [arm, servers] of Object.entries(arms)) {
+    const background = runScenario('cached-indicators', {
+      BASE_URL: loader.url,
+      K6_PROFILE: 'ci',
+      SINGLE_DURATION: '1s',
+      DURATION: '40s',
+      VUS: '20',
+    });
+    await sleep(15_000);
+    results[arm] = await burstOn(
+      servers.map((s) => s.url),
+      salt + (arm === 'admission on' ? 0 : 1),
+    );
+    await background;
+  }
+} finally {
+  for (const servers of [...Object.values(arms), [loader]]) await Promise.all(servers.map((s) => s.stop()));
+  await database.drop();
+}
+console.log(`\n${BURST} identical cold indicators.compute over two processes, box loaded by k6:\n`);
+console.log('| arm | DB loads | engine tasks | breaker transitions | cache bypasses | shed (503) | answers by status |');
+console.log('| --- | -------: | -----------: | ------------------: | -------------: | ---------: | ----------------- |');
+for (const [arm, r] of Object.entries(results)) {
+  console.log(
+    `| ${arm} | ${r.dbLoads} | ${r.engineTasks} | ${r.breakerTransitions} | ${r.cacheBypasses} | ${r.shed} | ${JSON.stringify(r.answers)} |`,
+  );
+}
