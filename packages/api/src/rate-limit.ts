@@ -1,5 +1,5 @@
-import { keysEqual } from './auth.ts';
 import type { ApiConfig } from './api-config.ts';
+import { callerIdentity } from './caller-identity.ts';
 import { RateLimitedError } from './errors.ts';
 import type { RequestInfo } from './request-info.ts';
 import type { Services } from './services/create-services.ts';
@@ -12,10 +12,6 @@ import type { Services } from './services/create-services.ts';
 export async function enforceRateLimit(services: Services, config: ApiConfig, request: RequestInfo): Promise<void> {
   const { limit, windowMs } = config.rateLimit;
   if (limit <= 0) return;
-  const given = request.apiKey;
-  const { readKeys, ingestKeys, adminKeys } = config;
-  const known = given !== null && [readKeys, ingestKeys, adminKeys].some((keys) => keys.some((k) => keysEqual(k, given)));
-  const id = known ? `key:${request.apiKeyId}` : `ip:${request.ip}`;
-  const verdict = await services.rateLimit(id, limit, windowMs);
+  const verdict = await services.rateLimit(callerIdentity(config, request), limit, windowMs);
   if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterMs);
 }

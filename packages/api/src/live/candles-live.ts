@@ -2,13 +2,13 @@ import { liveProcedure } from '../trpc.ts';
 import { candleStream } from './candle-stream.ts';
 import { candlesLiveInput } from './live-inputs.ts';
 import { releasingIterable } from './releasing-iterable.ts';
-import { streamOwner } from './stream-owner.ts';
+import { callerIdentity } from '../caller-identity.ts';
 
 /** candles.live: the open candle's every change and each newly closed candle of one series (events: CandleLiveEvent). */
 export const candlesLive = liveProcedure.input(candlesLiveInput).subscription(async ({ ctx, input, signal }) => {
   // Checked before the stream opens, so a bad call is answered with its error instead of a silent stream.
   await ctx.services.symbols.assertKnown(input.symbol);
-  const lease = ctx.live.openStream('candles', streamOwner(ctx.config, ctx.request), signal);
+  const lease = ctx.live.openStream('candles', callerIdentity(ctx.config, ctx.request), signal);
   return releasingIterable(
     candleStream(ctx.live, lease, { symbol: input.symbol, interval: input.interval }, input.lastEventId ?? undefined),
     lease.release,

@@ -4,7 +4,7 @@ import { liveProcedure } from '../trpc.ts';
 import { indicatorStream } from './indicator-stream.ts';
 import { indicatorsLiveInput } from './live-inputs.ts';
 import { releasingIterable } from './releasing-iterable.ts';
-import { streamOwner } from './stream-owner.ts';
+import { callerIdentity } from '../caller-identity.ts';
 
 /**
  * indicators.live: the window (as indicators.compute answers it), then the changed tail values
@@ -15,7 +15,7 @@ export const indicatorsLive = liveProcedure.input(indicatorsLiveInput).subscript
   const series = { symbol: input.symbol, interval: input.interval };
   const params = parseParams(input.indicator, input.params);
   await ctx.services.symbols.assertKnown(input.symbol);
-  const lease = ctx.live.openStream('indicators', streamOwner(ctx.config, ctx.request), signal);
+  const lease = ctx.live.openStream('indicators', callerIdentity(ctx.config, ctx.request), signal);
   try {
     const handle = await ctx.live.indicators.acquire({
       series,
