@@ -7,14 +7,13 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, seed, urlForDatabase, type TestDatabase } from '@wick/db';
-import { INGEST_KEY, serverEnv, spawnServer, type ServerProcess } from '@wick/server/testing';
+import { INGEST_KEY, serverEnv, spawnServer, TcpProxy, type ServerProcess } from '@wick/server/testing';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdItestLock } from './itest-lock.ts';
 import { during, failuresOf, recoveryMs, rowFor, writeFaultsDoc, type FaultRow } from './fault-report.ts';
 import { LoadMix, type MixTargets, type Outcome } from './load-mix.ts';
 import { REPO_ROOT } from './paths.ts';
-import { TcpProxy } from './tcp-proxy.ts';
 import { PrivateCluster } from './valkey-cluster.ts';
 
 const cluster = new PrivateCluster(Number(process.env.FAULTS_VALKEY_PORT_BASE ?? 7150));

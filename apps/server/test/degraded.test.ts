@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '@wick/server';
-import { errorCode, serverEnv, startWick, testClient, type Wick } from '@wick/server/testing';
-import { TcpProxy } from './tcp-proxy.ts';
+import { errorCode, serverEnv, startWick, TcpProxy, testClient, type Wick } from '@wick/server/testing';
 
 const services = fileURLToPath(new URL('../../../scripts/services.sh', import.meta.url));
 const PRIVATE_BASE = '7140';

@@ -6,7 +6,7 @@ import { createWickClient, type WickClient } from '@wick/client';
 import { createTestDatabase, seed, urlForDatabase, type TestDatabase } from '@wick/db';
 import { loadConfig, startServer, type RunningServer } from '@wick/server';
 import { preview, type PreviewServer } from 'vite';
-import { TcpProxy } from './tcp-proxy.ts';
+import { TcpProxy } from '@wick/server/testing';
 
 export const INGEST_KEY = 'web-test-ingest-key';
 export const DAY = 86_400_000;

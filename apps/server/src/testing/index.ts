@@ -8,3 +8,4 @@ export { INGEST_KEY, ADMIN_KEY, serverEnv } from './server-env.ts';
 export { startWick, type Wick, type StartWickOptions } from './start-wick.ts';
 export { spawnServer, type ServerProcess } from './spawn-server.ts';
 export { testClient, errorCode, type TestClient, type TestClientOptions } from './test-client.ts';
+export { TcpProxy } from './tcp-proxy.ts';

@@ -1,10 +1,8 @@
-import { createServer, connect } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP pass-through in front of a real server, so a test can take that server away from Wick
- * (cut: refuse new connections and drop open ones) and give it back, without touching the server
- * other tests share.
+ * A TCP pass-through in front of MySQL, so a test can take the database away from one server
+ * (cut) and give it back (restore) without touching the one other tests share.
  */
 export class TcpProxy {
   private server: Server | null = null;
@@ -26,7 +24,10 @@ export class TcpProxy {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     return this;
@@ -39,7 +40,9 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Gives the database back; a no-op while it is not cut. */
   async restore(): Promise<void> {
+    if (this.server) return;
     await this.start(this.port);
   }
 }
