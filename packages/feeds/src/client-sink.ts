@@ -1,18 +1,7 @@
 import type { WickClient } from '@wick/client';
 import { MAX_CANDLES_PER_INGEST } from './candle-input.ts';
 import type { IngestSink } from './ingest-sink.ts';
-import { MAX_LIQUIDATIONS_PER_INGEST, type LiquidationEvent } from './liquidation-event.ts';
-
-/** `liquidations.ingest` as the API defines it: `{ events }`, 1..1,000 forceOrder-shaped events. */
-interface LiquidationIngest {
-  mutate(input: { events: LiquidationEvent[] }): Promise<unknown>;
-}
-
-// TODO(issue #12): call client.liquidations.ingest directly once the router has it; until then
-// AppRouter's type lacks the procedure (the client proxy reaches any path at run time).
-function liquidationIngest(client: WickClient): LiquidationIngest {
-  return (client.liquidations as unknown as { ingest: LiquidationIngest }).ingest;
-}
+import { MAX_LIQUIDATIONS_PER_INGEST } from './liquidation-event.ts';
 
 /**
  * The sink over Wick's public API, exactly as any outside feed would write: `candles.ingest` (1m)
@@ -27,9 +16,8 @@ export function createClientSink(client: WickClient): IngestSink {
       }
     },
     async liquidations(events) {
-      const ingest = liquidationIngest(client);
       for (let i = 0; i < events.length; i += MAX_LIQUIDATIONS_PER_INGEST) {
-        await ingest.mutate({ events: events.slice(i, i + MAX_LIQUIDATIONS_PER_INGEST) });
+        await client.liquidations.ingest.mutate({ events: events.slice(i, i + MAX_LIQUIDATIONS_PER_INGEST) });
       }
     },
   };
