@@ -1,5 +1,5 @@
 // The Binance connector against a real Wick server: a scripted Binance in, candles.range out.
-import { createWickClient, errorCode, type WickClient } from '@wick/client';
+import { createWickClient, type WickClient } from '@wick/client';
 import { INGEST_KEY, startWick, T0, type Wick } from '@wick/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinanceConnector, createClientSink, systemClock, type CandleInput } from '../src/index.ts';
@@ -27,8 +27,6 @@ let binance: FakeBinance;
 let connector: BinanceConnector;
 let sink: RecordingSink;
 let now = T0 + 10_000;
-let liquidationIngestExists = false;
-
 // Stream: T0−1m (final), T0 (final), T0+1m (partial); then a disconnect while T0+1m … T0+3m close.
 const streamed = [candle(T0 - MINUTE, 42_000, 42_010.5, 3.25), candle(T0, 42_010.5, 41_990.25, 4.5)];
 const partial = candle(T0 + MINUTE, 41_990.25, 41_995, 0.75);
@@ -42,12 +40,6 @@ const LIQUIDATION = { side: 'BUY' as const, quantity: '0.250', price: '42150.5',
 beforeAll(async () => {
   wick = await startWick('feeds_binance');
   client = createWickClient({ url: wick.url, apiKey: INGEST_KEY });
-  liquidationIngestExists = await (client.liquidations as unknown as { ingest: { mutate(i: unknown): Promise<unknown> } }).ingest
-    .mutate({ events: [] })
-    .then(
-      () => true,
-      (err: unknown) => errorCode(err) !== 'NOT_FOUND',
-    );
   binance = await FakeBinance.start();
   binance.addRows('BTCUSDT', [...streamed, ...rest, candle(T0 + 4 * MINUTE, 42_015, 42_016, 0.5)]);
   sink = new RecordingSink(createClientSink(client));
@@ -103,8 +95,8 @@ describe('feed:binance → a real Wick server', () => {
       { symbol: 'BTCUSDT', interval: '1m', startTime: T0 + MINUTE, endTime: T0 + 4 * MINUTE - 1, limit: 1500 },
     ]);
     expect(connector.stats).toMatchObject({ reconnects: 1, backfilledCandles: 3, malformed: 0 });
-    // Without liquidations.ingest (issue #12) the one liquidation batch is refused as NOT_FOUND; no candle batch is.
-    expect(connector.outbox.stats).toMatchObject({ rejected: liquidationIngestExists ? 0 : 1, unavailable: 0, unauthorized: 0 });
+    // Every batch, candles and the liquidation, was accepted.
+    expect(connector.outbox.stats).toMatchObject({ rejected: 0, unavailable: 0, unauthorized: 0 });
   });
 
   it('the open 5m bucket follows the minutes written so far', async () => {
@@ -122,8 +114,7 @@ describe('feed:binance → a real Wick server', () => {
     );
   });
 
-  it('the liquidation is listed by liquidations.list (needs liquidations.ingest)', async (ctx) => {
-    ctx.skip(!liquidationIngestExists, 'liquidations.ingest is not in the API yet (issue #12)');
+  it('the liquidation is listed by liquidations.list', async () => {
     const { rows } = await client.liquidations.list.query({ symbol: 'BTCUSDT', from: T0, to: T0 + MINUTE, limit: 10 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({

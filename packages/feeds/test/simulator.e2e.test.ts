@@ -1,5 +1,5 @@
 // The simulator against a real Wick server (MariaDB + the Valkey cluster), through @wick/client.
-import { createWickClient, errorCode, type WickClient } from '@wick/client';
+import { createWickClient, type WickClient } from '@wick/client';
 import { fixtureCandles, INGEST_KEY, startWick, T0, type Wick } from '@wick/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientMarketSource, createClientSink, runSimulator, VirtualClock, type CandleInput, type SimulatorReport } from '../src/index.ts';
@@ -13,9 +13,6 @@ let wick: Wick;
 let client: WickClient;
 let sink: RecordingSink;
 let report: SimulatorReport;
-/** Whether the API has liquidations.ingest yet (issue #12): an empty call is BAD_REQUEST if so, NOT_FOUND if not. */
-let liquidationIngestExists = false;
-
 async function range(interval: '1m' | '5m', from: number, to: number): Promise<CandleInput[]> {
   const { candles: c } = await client.candles.range.query({ symbol: SYMBOL, interval, from, to, limit: 100 });
   return c.time.map((time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! }));
@@ -25,12 +22,6 @@ const ohlcv = (c: CandleInput) => ({ time: c.time, open: c.open, high: c.high, l
 beforeAll(async () => {
   wick = await startWick('feeds_sim');
   client = createWickClient({ url: wick.url, apiKey: INGEST_KEY });
-  liquidationIngestExists = await (client.liquidations as unknown as { ingest: { mutate(i: unknown): Promise<unknown> } }).ingest
-    .mutate({ events: [] })
-    .then(
-      () => true,
-      (err: unknown) => errorCode(err) !== 'NOT_FOUND',
-    );
   sink = new RecordingSink(createClientSink(client));
   // The fixture's last candle (T0 − 1m) is still open 20 s before T0: the simulator continues it,
   // then runs through T0 … T0+5m, so the 5m bucket [T0, T0+5m) closes too. One update every 2 s
@@ -104,9 +95,8 @@ describe('feed:sim → a real Wick server', () => {
     expect(report.liquidationsGenerated).toBeGreaterThan(0);
   });
 
-  it('its liquidations are listed by liquidations.list (needs liquidations.ingest)', async (ctx) => {
+  it('its liquidations are listed by liquidations.list', async () => {
     // Reported as skipped (not passed) until the API has the procedure.
-    ctx.skip(!liquidationIngestExists, 'liquidations.ingest is not in the API yet (issue #12)');
     const sent = sink.liquidationEvents().filter((e) => e.symbol === SYMBOL);
     expect(sent.length).toBeGreaterThan(0);
     const { rows } = await client.liquidations.list.query({ symbol: SYMBOL, from: T0 - MINUTE, to: T0 + 10 * MINUTE, limit: 1000 });
