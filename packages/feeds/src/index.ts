@@ -17,7 +17,7 @@ export { clientMarketSource, type MarketSource } from './simulator/market-source
 export { SymbolMarket, RETURN_WINDOW_MS, type MarketUpdate, type SymbolMarketOptions } from './simulator/symbol-market.ts';
 export { PriceWalk, REGIMES, type Regime } from './simulator/price-walk.ts';
 export { generateLiquidations, type LiquidationMarket, type LiquidationMoment } from './simulator/liquidation-generator.ts';
-export { SeededRandom } from './simulator/seeded-random.ts';
+export { SeededRandom } from '@wick/market';
 
 export { BinanceConnector, type BinanceConnectorOptions, type ConnectorStats } from './binance/binance-connector.ts';
 export { parseStreamFrame, type StreamMessage, type KlineUpdate } from './binance/stream-frame.ts';

@@ -6,3 +6,4 @@ export { INTERVALS, INTERVAL_MS, ROLLUP_INTERVALS, isInterval, candleOpenTime, i
 export { CANDLE_COLUMN_NAMES, emptyCandleColumns, type CandleColumns } from './candle-columns.ts';
 export { SIDES, LIQUIDATION_COLUMNS, liquidationTupleToRow, type Side, type LiquidationRow, type LiquidationTuple } from './liquidation.ts';
 export { SYMBOL_PATTERN, SYMBOL_RULE, isSymbolName } from './symbol.ts';
+export { SeededRandom, deriveSeed } from './seeded-random.ts';

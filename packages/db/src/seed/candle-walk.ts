@@ -1,4 +1,4 @@
-import { type Prng } from './prng.ts';
+import type { SeededRandom as Prng } from '@wick/market';
 import type { MarketSpec } from './markets.ts';
 
 /**

@@ -1,9 +1,8 @@
-import type { Side } from '@wick/market';
+import type { Side, SeededRandom as Prng } from '@wick/market';
 import { LIQUIDATION_FIELD_COLUMNS, type LiquidationFields } from '../liquidation-fields.ts';
 import type { MinuteCandles } from './candle-walk.ts';
 import { formatScaled } from './decimal.ts';
 import type { MarketSpec } from './markets.ts';
-import type { Prng } from './prng.ts';
 
 /** A row in LOAD DATA / INSERT order: symbol_id, then the liquidation's fields. */
 export type SeedLiquidation = [symbolId: number, ...fields: LiquidationFields];

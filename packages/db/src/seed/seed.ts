@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { candleOpenTime, INTERVAL_MS, INTERVALS, type Interval } from '@wick/market';
+import { candleOpenTime, deriveSeed, INTERVAL_MS, INTERVALS, SeededRandom as Prng, type Interval } from '@wick/market';
 import { z } from 'zod';
 import { CANDLE_ROW_COLUMNS } from '../candle-row.ts';
 import { withConnection, type Database } from '../client.ts';
@@ -11,7 +11,6 @@ import { walkMinutes } from './candle-walk.ts';
 import { formatScaled } from './decimal.ts';
 import { generateLiquidations, SEED_LIQUIDATION_COLUMNS } from './liquidation-gen.ts';
 import { markets, MAX_SEED_SYMBOLS, type MarketSpec } from './markets.ts';
-import { deriveSeed, Prng } from './prng.ts';
 
 export interface SeedOptions {
   symbols?: number;

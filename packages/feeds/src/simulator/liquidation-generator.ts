@@ -1,7 +1,6 @@
-import type { Side } from '@wick/market';
+import type { Side, SeededRandom } from '@wick/market';
 import type { LiquidationEvent } from '../liquidation-event.ts';
 import { roundTo, toDecimalString } from './decimals.ts';
-import type { SeededRandom } from './seeded-random.ts';
 
 export interface LiquidationMarket {
   symbol: string;

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
+import { SeededRandom } from '@wick/market';
 import { Backoff } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
 import { classifyIngestError } from '../ingest-error.ts';
 import type { IngestSink } from '../ingest-sink.ts';
 import { IngestOutbox, type OutboxStats } from '../ingest/ingest-outbox.ts';
 import type { MarketSource } from './market-source.ts';
-import { SeededRandom } from './seeded-random.ts';
+
 import { SymbolMarket } from './symbol-market.ts';
 
 export interface SimulatorOptions {

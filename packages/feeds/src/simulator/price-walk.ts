@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '@wick/market';
 
 /** Volatility regimes: long calm stretches, livelier spells, short bursts that trend. */
 export const REGIMES = {

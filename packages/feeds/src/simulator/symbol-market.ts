@@ -1,11 +1,10 @@
-import { INTERVAL_MS, candleOpenTime } from '@wick/market';
+import { INTERVAL_MS, candleOpenTime, type SeededRandom } from '@wick/market';
 import type { CandleInput } from '../candle-input.ts';
 import type { LiquidationEvent } from '../liquidation-event.ts';
 import { CandleBuilder } from './candle-builder.ts';
 import { decimalsOfAll, roundTo } from './decimals.ts';
 import { generateLiquidations, type LiquidationMarket } from './liquidation-generator.ts';
 import { PriceWalk, REGIMES, type Regime } from './price-walk.ts';
-import type { SeededRandom } from './seeded-random.ts';
 
 const MINUTE = INTERVAL_MS['1m'];
 /** Longest single step of the walk: a catch-up over minutes still gets a price path. */

@@ -1,5 +1,8 @@
-/** mulberry32: a tiny, fast 32-bit PRNG; enough for synthetic market data, and reproducible. */
-export class Prng {
+/**
+ * mulberry32: the one small seeded PRNG every synthetic market is drawn from — the demo seed, the live
+ * simulator and the tests — so a run is reproducible from its seed. Not for anything secret.
+ */
+export class SeededRandom {
   private state: number;
   private spare: number | null = null;
 
@@ -20,7 +23,12 @@ export class Prng {
     return Math.floor(this.next() * n);
   }
 
-  /** Standard normal (Box–Muller, caching the second value). */
+  /** Uniform in [min, max). */
+  between(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
+  /** Standard normal (Box–Muller, keeping the second value for the next call). */
   normal(): number {
     if (this.spare !== null) {
       const s = this.spare;
@@ -35,11 +43,37 @@ export class Prng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /** Log-normal with median 1 and log-sd `sigma`. */
+  logNormal(sigma: number): number {
+    return Math.exp(sigma * this.normal());
+  }
+
   /** Pareto with scale xm and shape alpha: heavy-tailed sizes. */
   pareto(xm: number, alpha: number): number {
     let u = 0;
     while (u === 0) u = this.next();
     return xm / Math.pow(u, 1 / alpha);
+  }
+
+  /** Poisson-distributed count with mean `mean` (Knuth below 30, a normal approximation above). */
+  poisson(mean: number): number {
+    if (!(mean > 0)) return 0;
+    if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let p = this.next();
+    while (p > limit) {
+      k += 1;
+      p *= this.next();
+    }
+    return k;
+  }
+
+  /** A new generator whose sequence depends on this one's state and `salt` (one per symbol). */
+  fork(salt: string): SeededRandom {
+    let h = this.state ^ 0x9e3779b9;
+    for (let i = 0; i < salt.length; i++) h = Math.imul(h ^ salt.charCodeAt(i), 0x01000193) >>> 0;
+    return new SeededRandom(h);
   }
 }
 
