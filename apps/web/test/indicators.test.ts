@@ -36,11 +36,12 @@ describe('indicators', () => {
     await context.close();
   });
 
-  it('overlays stay on the price pane, each oscillator gets its own', async () => {
+  it('each output goes where the catalog places it: prices on the price pane, the rest in a pane of the indicator', async () => {
     const { page, context } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=5m&ind=bbands;psar;macd;stoch');
     await waitForCandles(page, 100);
-    await expect.poll(() => page.locator('[data-testid=indicator-values] span').count()).toBeGreaterThanOrEqual(3 + 1 + 3 + 2);
-    expect(await paneCount(page)).toBe(3 + 2);
+    // BBANDS: upper, middle, lower on the candles, percentB and bandwidth in its pane; PSAR on the candles; MACD and STOCH in theirs.
+    await expect.poll(() => page.locator('[data-testid=indicator-values] span').count()).toBe(5 + 1 + 3 + 2);
+    expect(await paneCount(page)).toBe(3 + 3);
     await context.close();
   });
 

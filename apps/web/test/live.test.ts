@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openScreen, waitForCandles } from './browser.ts';
 import { startStack, type Stack } from './stack.ts';
@@ -6,56 +6,166 @@ import { startStack, type Stack } from './stack.ts';
 let stack: Stack;
 let browser: Browser;
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack('live'), launchBrowser()]);
+  // The browser reaches the server through a TCP proxy, so a test can cut every stream at once.
+  [stack, browser] = await Promise.all([startStack('live', { frontProxy: true }), launchBrowser()]);
 });
 afterAll(async () => {
+  await stack?.frontProxy?.restore().catch(() => undefined);
   await browser?.close();
   await stack?.close();
 });
 
-describe('live updates', () => {
+const liveStatus = (page: Page) => page.getByTestId('live-status').getAttribute('data-status');
+const tableIds = (page: Page) =>
+  page
+    .getByTestId('liquidation-scroll')
+    .locator('tr[data-id]')
+    .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
+
+/** The next 1m candle after the series' last, a jump of `factor` from its close (an RSI must move). */
+async function nextCandle(symbol: string, factor: number, step = 1) {
+  const last = await stack.client.candles.range.query({ symbol, interval: '1m', limit: 1 });
+  const time = last.candles.time[0]! + step * 60_000;
+  const open = last.candles.close[0]!;
+  const close = Math.round(open * factor * 10) / 10;
+  return { time, open, high: Math.max(open, close), low: Math.min(open, close), close, volume: 12.5 };
+}
+
+/** A liquidation as a feed sends it, newer than every stored one (so it tops the table). */
+async function liquidation(symbol: string, usdPrice: string) {
+  const [head] = (await stack.client.liquidations.list.query({ limit: 1 })).rows;
+  return {
+    symbol,
+    side: 'BUY' as const,
+    orderType: 'LIMIT',
+    timeInForce: 'IOC',
+    originalQuantity: '1',
+    price: usdPrice,
+    averagePrice: usdPrice,
+    orderStatus: 'FILLED',
+    lastFillQuantity: '1',
+    accumulatedFillQuantity: '1',
+    orderTradeTime: head!.orderTradeTime + 1000,
+  };
+}
+
+describe('live updates over subscriptions', () => {
   it('an ingest through the API moves the last candle and the RSI value on screen', async () => {
-    const { page, context } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=1m&ind=rsi');
+    const { page, context, consoleErrors } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=1m&ind=rsi');
     await waitForCandles(page, 500);
     const rsi = page.locator('[data-indicator=rsi] [data-output=value]');
     await rsi.waitFor();
+    await expect.poll(() => liveStatus(page)).toBe('live');
     const rsiBefore = await rsi.innerText();
-    const last = await stack.client.candles.range.query({ symbol: 'BTCUSDT', interval: '1m', limit: 1 });
-    const time = last.candles.time[0]! + 60_000;
-    const close = Math.round(last.candles.close[0]! * 1.05 * 10) / 10; // a 5 % jump: RSI must move
-    await stack.ingest.candles.ingest.mutate({
-      symbol: 'BTCUSDT',
-      interval: '1m',
-      candles: [{ time, open: last.candles.close[0]!, high: close, low: last.candles.close[0]!, close, volume: 12.5 }],
-    });
-    await page.waitForFunction((t) => document.querySelector('[data-testid=last-candle]')?.getAttribute('data-time') === String(t), time);
-    expect(await page.getByTestId('last-close').innerText()).toBe(close.toFixed(1));
+    const candlesBefore = Number(await page.getByTestId('chart').getAttribute('data-candles'));
+
+    const candle = await nextCandle('BTCUSDT', 1.05);
+    await stack.ingest.candles.ingest.mutate({ symbol: 'BTCUSDT', interval: '1m', candles: [candle] });
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid=last-candle]')?.getAttribute('data-time') === String(t),
+      candle.time,
+    );
+    expect(await page.getByTestId('last-close').innerText()).toBe(candle.close.toFixed(1));
     await expect.poll(() => rsi.innerText()).not.toBe(rsiBefore);
-    expect(await page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
+    // Appended, not reloaded: exactly one more candle on the chart.
+    expect(Number(await page.getByTestId('chart').getAttribute('data-candles'))).toBe(candlesBefore + 1);
+
+    // The open candle moves again: same candle count, new close.
+    const moved = { ...candle, close: Math.round(candle.close * 1.01 * 10) / 10 };
+    moved.high = Math.max(moved.high, moved.close);
+    await stack.ingest.candles.ingest.mutate({ symbol: 'BTCUSDT', interval: '1m', candles: [moved] });
+    await expect.poll(() => page.getByTestId('last-close').innerText()).toBe(moved.close.toFixed(1));
+    expect(Number(await page.getByTestId('chart').getAttribute('data-candles'))).toBe(candlesBefore + 1);
+    expect(await liveStatus(page)).toBe('live');
+    expect(consoleErrors).toEqual([]);
     await context.close();
   });
 
-  it('new liquidations arrive at the top of the table without duplicates', async () => {
-    const { page, context } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=1m');
+  it('a liquidation ingested through the API appears at the top of the table, once', async () => {
+    const { page, context, consoleErrors } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=1m');
     const rows = page.getByTestId('liquidation-scroll').locator('tr[data-id]');
     await rows.first().waitFor();
-    const firstId = Number(await rows.first().getAttribute('data-id'));
-    // No liquidations.ingest procedure exists yet: write the row as a feed would, then let the live head find it.
-    const [head] = (await stack.client.liquidations.list.query({ symbol: 'BTCUSDT', limit: 1 })).rows;
-    const at = head!.orderTradeTime + 1000;
-    await stack.database.pool.query(
-      `INSERT INTO liquidation_orders (symbol_id, side, order_type, time_in_force, original_quantity, price, average_price, order_status,
-         last_fill_quantity, accumulated_fill_quantity, order_trade_time)
-       SELECT symbol_id, 'BUY', order_type, time_in_force, 1, 70000, 70000, order_status, 1, 1, ? FROM liquidation_orders WHERE id = ?`,
-      [at, head!.id],
-    );
+    await expect.poll(() => liveStatus(page)).toBe('live');
+    const before = await tableIds(page);
+
+    const event = await liquidation('BTCUSDT', '70000');
+    const result = await stack.ingest.liquidations.ingest.mutate({ events: [event] });
+    expect(result.inserted).toBe(1);
     await page.waitForFunction(
       (id) => Number(document.querySelector('[data-testid=liquidation-scroll] tr[data-id]')?.getAttribute('data-id')) > id,
-      firstId,
+      before[0]!,
     );
-    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(await rows.first().getAttribute('data-time')).toBe(String(at));
+    expect(await rows.first().getAttribute('data-time')).toBe(String(event.orderTradeTime));
+    const after = await tableIds(page);
+    expect(new Set(after).size).toBe(after.length);
+    expect(after.slice(1)).toEqual(before); // the new row on top, the rest unchanged
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('a cut stream shows reconnecting, then live again, and resumes with what it missed, no row twice', async () => {
+    const { page, context, consoleErrors } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=1m&ind=rsi');
+    await waitForCandles(page, 500);
+    await page.locator('[data-indicator=rsi] [data-output=value]').waitFor();
+    await page.getByTestId('liquidation-scroll').locator('tr[data-id]').first().waitFor();
+    await expect.poll(() => liveStatus(page)).toBe('live');
+    const idsBefore = await tableIds(page);
+    const errorsBefore = consoleErrors.length;
+
+    await stack.frontProxy!.cut();
+    await expect.poll(() => liveStatus(page)).toBe('reconnecting');
+    // While the screen is cut off, the market goes on.
+    const event = await liquidation('BTCUSDT', '71000');
+    await stack.ingest.liquidations.ingest.mutate({ events: [event] });
+    const candle = await nextCandle('BTCUSDT', 0.97);
+    await stack.ingest.candles.ingest.mutate({ symbol: 'BTCUSDT', interval: '1m', candles: [candle] });
+
+    await stack.frontProxy!.restore();
+    await expect.poll(() => liveStatus(page), { timeout: 60_000 }).toBe('live');
+    // Resumed from the last event id: the missed liquidation and candle arrive without a reload.
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid=last-candle]')?.getAttribute('data-time') === String(t),
+      candle.time,
+      { timeout: 30_000 },
+    );
+    expect(await page.getByTestId('last-close').innerText()).toBe(candle.close.toFixed(1));
+    await expect.poll(async () => (await tableIds(page))[0]).toBeGreaterThan(idsBefore[0]!);
+    const idsAfter = await tableIds(page);
+    expect(new Set(idsAfter).size).toBe(idsAfter.length);
+    // The missed row on top, then the rows shown before, in order (a stream cut before its first event reloads the first page).
+    expect(idsAfter.length).toBeGreaterThan(1);
+    expect(idsAfter.slice(1)).toEqual(idsBefore.slice(0, idsAfter.length - 1));
+
+    // The only console errors are the browser's own reports of the refused reconnects while cut.
+    expect(consoleErrors.slice(0, errorsBefore)).toEqual([]);
+    expect(consoleErrors.slice(errorsBefore).filter((e) => !/net::ERR_|EventSource/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('with more indicators than stream slots, all of them move, and queries still have connections', async () => {
+    const layout = 'symbol=ETHUSDT&interval=1m&ind=rsi;ema:period=20;mom;sma:period=10';
+    const { page, context, consoleErrors, trpcCalls } = await openScreen(browser, stack.origin, layout);
+    await waitForCandles(page, 500);
+    for (const name of ['rsi', 'ema', 'mom', 'sma']) await page.locator(`[data-indicator=${name}] [data-output=value]`).waitFor();
+    // candles, liquidations and two indicator streams: HTTP/1.1 leaves the other connections to queries.
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-streams')).toBe('4');
+    await expect.poll(() => liveStatus(page)).toBe('live');
+    const streams = trpcCalls.filter((c) => c.paths.some((p) => p.endsWith('.live')));
+    expect(streams.filter((c) => c.paths[0] === 'indicators.live')).toHaveLength(2);
+
+    const values = () =>
+      Promise.all(['rsi', 'ema', 'mom', 'sma'].map((n) => page.locator(`[data-indicator=${n}] [data-output=value]`).innerText()));
+    const before = await values();
+    const candle = await nextCandle('ETHUSDT', 1.08);
+    await stack.ingest.candles.ingest.mutate({ symbol: 'ETHUSDT', interval: '1m', candles: [candle] });
+    for (let i = 0; i < 4; i++) await expect.poll(async () => (await values())[i]).not.toBe(before[i]);
+
+    // The table still pages while the streams are open.
+    const count = page.getByTestId('liquidation-count');
+    const shown = Number((await count.innerText()).split(' ')[0]);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(async () => Number((await count.innerText()).split(' ')[0])).toBeGreaterThan(shown);
+    expect(consoleErrors).toEqual([]);
     await context.close();
   });
 });

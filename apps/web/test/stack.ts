@@ -23,6 +23,8 @@ export interface Stack {
   ingest: WickClient;
   /** Present when the stack was started with { dbProxy: true }. */
   dbProxy: TcpProxy | null;
+  /** Present with { frontProxy: true }: the browser reaches the server through it, so a test can cut its streams. */
+  frontProxy: TcpProxy | null;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,10 @@ async function servesApp(url: string): Promise<boolean> {
   return !!res && res.ok && (res.headers.get('content-type') ?? '').startsWith('text/html');
 }
 
-export async function startStack(name: string, options: { dbProxy?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  options: { dbProxy?: boolean; frontProxy?: boolean; env?: Record<string, string> } = {},
+): Promise<Stack> {
   const dbName = `wick_test_web_${name}`;
   const database = await createTestDatabase(dbName);
   await seed(database, { ...SEED, start: seedStart(), seed: 7 });
@@ -90,6 +95,12 @@ export async function startStack(name: string, options: { dbProxy?: boolean; env
     origin = front.resolvedUrls!.local[0]!.replace(/\/$/, '');
     servedBy = 'vite-preview';
   }
+  let frontProxy: TcpProxy | null = null;
+  if (options.frontProxy) {
+    const target = new URL(origin);
+    frontProxy = await new TcpProxy({ host: target.hostname, port: Number(target.port) }).start();
+    origin = `http://127.0.0.1:${frontProxy.port}`;
+  }
 
   return {
     origin,
@@ -99,7 +110,9 @@ export async function startStack(name: string, options: { dbProxy?: boolean; env
     client: createWickClient({ url: server.url }),
     ingest: createWickClient({ url: server.url, apiKey: INGEST_KEY }),
     dbProxy,
+    frontProxy,
     async close() {
+      await frontProxy?.cut();
       await front?.close();
       await server.close();
       await dbProxy?.cut();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeCandles, mergeIndicatorSeries, type Candles } from './candles.ts';
+import { mergeCandles, type Candles } from './candles.ts';
 
 const page = (times: number[], close: number): Candles => ({
   time: times,
@@ -15,13 +15,5 @@ describe('merging candle pages', () => {
     const merged = mergeCandles([page([300, 400, 500], 1), page([100, 200, 300], 2), page([500, 600], 3)]);
     expect(merged.time).toEqual([100, 200, 300, 400, 500, 600]);
     expect(merged.close).toEqual([2, 2, 2, 1, 3, 3]);
-  });
-
-  it('merges indicator answers the same way, keeping nulls of the warm-up', () => {
-    const merged = mergeIndicatorSeries([
-      { time: [1, 2, 3], values: { value: [null, 10, 11] } },
-      { time: [3, 4], values: { value: [12, 13] } },
-    ]);
-    expect(merged).toEqual({ time: [1, 2, 3, 4], values: { value: [null, 10, 12, 13] } });
   });
 });

@@ -39,21 +39,3 @@ export interface IndicatorSeries {
   time: number[];
   values: Record<string, (number | null)[]>;
 }
-
-/** Same merge for indicator answers: later entries win on equal times. */
-export function mergeIndicatorSeries(parts: readonly IndicatorSeries[]): IndicatorSeries {
-  const byTime = new Map<number, Record<string, number | null>>();
-  const names = new Set<string>();
-  for (const p of parts) {
-    for (const n of Object.keys(p.values)) names.add(n);
-    for (let i = 0; i < p.time.length; i++) {
-      const row = byTime.get(p.time[i]!) ?? {};
-      for (const [n, vs] of Object.entries(p.values)) row[n] = vs[i] ?? null;
-      byTime.set(p.time[i]!, row);
-    }
-  }
-  const time = [...byTime.keys()].sort((a, b) => a - b);
-  const values: Record<string, (number | null)[]> = {};
-  for (const n of names) values[n] = time.map((t) => byTime.get(t)![n] ?? null);
-  return { time, values };
-}

@@ -175,33 +175,41 @@ export class ChartAdapter {
     }
   }
 
+  /**
+   * One series per output, where the catalog places it: overlay outputs on the price pane, the
+   * others in one pane of the indicator's own (BBANDS' percentB and bandwidth, MACD, RSI…).
+   */
   private addIndicator(d: DrawnIndicator): Drawn {
-    const pane = d.presentation.placement === 'overlay' ? PRICE_PANE : this.chart.panes().length;
     const lines = new Map<string, ISeriesApi<SeriesType>>();
     const t = THEMES[this.theme];
+    let ownPane: number | null = null;
     let shade = 0;
-    for (const [name, kind] of Object.entries(d.presentation.outputs)) {
-      if (kind === 'hidden') continue;
+    for (const [name, { style, placement }] of Object.entries(d.presentation.draw)) {
+      const pane = placement === 'overlay' ? PRICE_PANE : (ownPane ??= this.chart.panes().length);
       const color = shade === 0 ? d.color : fade(d.color, shade);
       shade += 1;
-      const common = { priceLineVisible: false, lastValueVisible: kind !== 'histogram', title: name === 'value' ? '' : name };
+      const common = { priceLineVisible: false, lastValueVisible: style !== 'histogram', title: name === 'value' ? '' : name };
       const s =
-        kind === 'histogram'
+        style === 'histogram'
           ? this.chart.addSeries(HistogramSeries, { ...common, color: t.upVolume }, pane)
           : this.chart.addSeries(
               LineSeries,
-              kind === 'dots'
+              style === 'dots'
                 ? { ...common, color, lineVisible: false, pointMarkersVisible: true, pointMarkersRadius: 1.5 }
-                : { ...common, color, lineWidth: name === 'middle' || name === 'signal' ? 1 : 2 },
+                : // A band's edges are drawn thin (lightweight-charts has no band fill of its own).
+                  { ...common, color, lineWidth: style === 'band' || name === 'middle' || name === 'signal' ? 1 : 2 },
               pane,
             );
       lines.set(name, s);
     }
-    const first = lines.values().next().value;
-    const priceLines = (d.presentation.levels ?? []).map((price) =>
-      first!.createPriceLine({ price, color: t.text, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }),
-    );
-    if (d.presentation.placement === 'pane') this.chart.panes()[pane]?.setStretchFactor(1);
+    // Guide lines go on the indicator's own pane.
+    const guide = [...lines].find(([name]) => d.presentation.draw[name]?.placement === 'pane')?.[1];
+    const priceLines = guide
+      ? d.presentation.levels.map((price) =>
+          guide.createPriceLine({ price, color: t.text, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }),
+        )
+      : [];
+    if (ownPane !== null) this.chart.panes()[ownPane]?.setStretchFactor(1);
     return { presentation: d.presentation, color: d.color, lines, priceLines, time: [] };
   }
 
@@ -215,7 +223,7 @@ export class ChartAdapter {
         const v = values[i];
         const time = sec(s.time[i]!);
         if (v === null || v === undefined) return { time };
-        if (drawn.presentation.outputs[name] === 'histogram') return { time, value: v, color: v >= 0 ? t.upVolume : t.downVolume };
+        if (drawn.presentation.draw[name]?.style === 'histogram') return { time, value: v, color: v >= 0 ? t.upVolume : t.downVolume };
         // Supertrend: its line takes the trend's colour.
         if (direction && name === 'value') return { time, value: v, color: (direction[i] ?? 0) >= 0 ? t.up : t.down };
         return { time, value: v };

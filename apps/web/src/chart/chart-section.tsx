@@ -27,7 +27,7 @@ export function ChartSection({ symbol, interval, indicators, theme, onIndicators
   const history = useCandleHistory(symbol, interval);
   const { candles } = history;
   const limit = Math.min(MAX_LOADED, PAGE_CANDLES * history.pagesLoaded);
-  const states = useIndicatorData(symbol, interval, indicators, limit);
+  const states = useIndicatorData(symbol, interval, indicators, limit, history.liveRev);
   const { summary, buckets, markers } = useLiquidationSummary(symbol, interval, candles);
   const catalog = useCatalog();
 
@@ -37,18 +37,11 @@ export function ChartSection({ symbol, interval, indicators, theme, onIndicators
   );
   const drawn = useMemo(
     (): DrawnIndicator[] =>
-      states.flatMap((s) =>
-        s.series
-          ? [
-              {
-                key: s.key,
-                color: colors.get(s.key)!,
-                series: s.series,
-                presentation: presentationOf(s.choice.name, catalog.byName.get(s.choice.name)?.outputs ?? Object.keys(s.series.values)),
-              },
-            ]
-          : [],
-      ),
+      states.flatMap((s) => {
+        // Where and how to draw it is the catalog's word: an indicator waits for it.
+        const entry = catalog.byName.get(s.choice.name);
+        return s.series && entry ? [{ key: s.key, color: colors.get(s.key)!, series: s.series, presentation: presentationOf(entry) }] : [];
+      }),
     [states, colors, catalog.byName],
   );
 

@@ -1,15 +1,15 @@
-import { INTERVALS, type Interval } from '@wick/market';
+import type { Interval } from '@wick/market';
+import { useCatalog } from '../indicators/use-catalog.ts';
 
-/**
- * The intervals Wick stores. No procedure lists them, so they come from @wick/market, the same
- * list the API validates against.
- */
+/** The intervals every series has, finest first, as indicators.catalog lists them (the chosen one while it loads). */
 export function IntervalPicker({ value, onChange }: { value: Interval; onChange: (interval: Interval) => void }) {
+  const catalog = useCatalog();
+  const intervals: readonly Interval[] = catalog.data?.intervals.map((iv) => iv.name) ?? [value];
   return (
     <div className="field" role="radiogroup" aria-label="Interval">
       <span>Interval</span>
       <div className="segmented">
-        {INTERVALS.map((iv) => (
+        {intervals.map((iv) => (
           <button
             key={iv}
             type="button"
@@ -21,7 +21,7 @@ export function IntervalPicker({ value, onChange }: { value: Interval; onChange:
               const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
               if (step === 0) return;
               e.preventDefault();
-              const next = INTERVALS[(INTERVALS.indexOf(value) + step + INTERVALS.length) % INTERVALS.length]!;
+              const next = intervals[(intervals.indexOf(value) + step + intervals.length) % intervals.length]!;
               onChange(next);
               (e.currentTarget.parentElement?.querySelector(`[data-interval="${next}"]`) as HTMLElement | null)?.focus();
             }}

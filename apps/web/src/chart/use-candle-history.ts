@@ -1,7 +1,7 @@
-import { useQueries } from '@tanstack/react-query';
-import type { Interval } from '@wick/market';
-import { useCallback, useMemo, useState } from 'react';
-import { useLiveCandles } from '../live/index.ts';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { INTERVAL_MS, type Interval } from '@wick/market';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { mergeCandleTail, useLiveCandles } from '../live/index.ts';
 import { useTRPC } from '../trpc.ts';
 import { mergeCandles, type Candles } from './candles.ts';
 
@@ -12,7 +12,7 @@ export const MAX_LOADED = 5000;
 
 /**
  * The candles of a series: the latest page, older pages as the user scrolls left (candles.range
- * with `to` just before the oldest loaded candle), and the live tail on top.
+ * with `to` just before the oldest loaded candle), and candles.live's tail on top.
  */
 export function useCandleHistory(symbol: string | null, interval: Interval) {
   const trpc = useTRPC();
@@ -34,11 +34,34 @@ export function useCandleHistory(symbol: string | null, interval: Interval) {
   const live = useLiveCandles(symbol, interval);
   const { answers, head: first, loadingMore } = pageAnswers;
 
-  const history = useMemo(() => answers.filter((d) => d !== undefined).map((d) => d.candles), [answers]);
-  const candles: Candles = useMemo(
-    () => mergeCandles([...history].reverse().concat(live.data ? [live.data.candles] : [])),
-    [history, live.data],
+  // combine's array is new on every render; the pages are only new when an answer is.
+  const pagesSeen = useRef(answers);
+  if (answers.length !== pagesSeen.current.length || answers.some((a, i) => a !== pagesSeen.current[i])) pagesSeen.current = answers;
+  const loaded = pagesSeen.current;
+  const history = useMemo(
+    () =>
+      mergeCandles(
+        loaded
+          .filter((d) => d !== undefined)
+          .map((d) => d.candles)
+          .reverse(),
+      ),
+    [loaded],
   );
+  const candles: Candles = useMemo(() => mergeCandleTail(history, live.tail), [history, live.tail]);
+
+  // A tail that does not reach back to the loaded pages (live was paused, or the stream opened
+  // long after them) leaves a hole: read the pages again, once per hole.
+  const queryClient = useQueryClient();
+  const holeSeen = useRef<number | null>(null);
+  const lastLoaded = history.time.at(-1);
+  const firstLive = live.tail.time[0];
+  useEffect(() => {
+    if (symbol === null || lastLoaded === undefined || firstLive === undefined) return;
+    if (firstLive <= lastLoaded + INTERVAL_MS[interval] || holeSeen.current === firstLive) return;
+    holeSeen.current = firstLive;
+    void queryClient.invalidateQueries(trpc.candles.range.queryFilter({ symbol, interval }));
+  }, [symbol, interval, lastLoaded, firstLive, queryClient, trpc]);
   const oldest = answers.at(-1);
   const hasMore = oldest !== undefined && oldest.candles.time.length === PAGE_CANDLES && candles.time.length < MAX_LOADED;
 
@@ -53,11 +76,13 @@ export function useCandleHistory(symbol: string | null, interval: Interval) {
     candles,
     /** The latest page's answer (its cache status and age are shown). */
     head: first.data,
-    error: first.error ?? live.error,
+    error: first.error,
     isLoading: first.isLoading,
     hasMore,
     loadingMore,
     loadMore,
     pagesLoaded: tos.length,
+    /** Counts live candle events (what indicators without a stream of their own follow). */
+    liveRev: live.rev,
   };
 }

@@ -80,9 +80,8 @@ export function IndicatorPanel({ states, colors, onChange }: Props) {
                 fields.map((f) => f.name),
               ) ?? { '': s.error.message })
             : null;
-          const outputs = def ? presentationOf(def.name, def.outputs).outputs : {};
+          const shown = def ? Object.keys(presentationOf(def).draw) : [];
           const last = s.series ? s.series.time.length - 1 : -1;
-          const shown = Object.entries(outputs).filter(([, kind]) => kind !== 'hidden');
           const open = editing === s.key || errors !== null;
           return (
             <li key={s.key} className={`chip ${s.error ? 'chip-error' : ''}`} data-indicator={s.choice.name} data-key={s.key}>
@@ -96,7 +95,7 @@ export function IndicatorPanel({ states, colors, onChange }: Props) {
               </strong>
               <span className="values" data-testid="indicator-values">
                 {last >= 0 &&
-                  shown.map(([name]) => (
+                  shown.map((name) => (
                     <span key={name} data-output={name}>
                       {shown.length > 1 ? `${name} ` : ''}
                       {formatValue(s.series!.values[name]?.[last])}

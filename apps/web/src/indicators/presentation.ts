@@ -1,53 +1,36 @@
+import type { CatalogEntry } from './use-catalog.ts';
+
 /**
- * How each indicator is drawn. The catalog says what an indicator computes but not where it
- * belongs (MACD is in the "trend" family yet is an oscillator; BBANDS' percentB is not a price),
- * so the screen keeps this table; unknown indicators get their own pane with a line per output.
+ * How the chart draws an indicator: indicators.catalog says where (`placement`: on the candles or
+ * in a pane of its own) and, per output, how (`draw`: style and placement), so every screen draws
+ * the same way. The screen adds only its guide lines.
  */
-export type OutputKind = 'line' | 'histogram' | 'dots' | 'hidden';
-
-export interface Presentation {
-  placement: 'overlay' | 'pane';
-  outputs: Record<string, OutputKind>;
-  /** Horizontal guide lines of an oscillator (RSI 30/70). */
-  levels?: number[];
-}
-
-const lines = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'line' as const]));
-const overlay = (outputs: Record<string, OutputKind>): Presentation => ({ placement: 'overlay', outputs });
-const pane = (outputs: Record<string, OutputKind>, levels?: number[]): Presentation => ({
-  placement: 'pane',
-  outputs,
-  ...(levels ? { levels } : {}),
-});
-
-const TABLE: Record<string, Presentation> = {
-  sma: overlay(lines('value')),
-  ema: overlay(lines('value')),
-  wma: overlay(lines('value')),
-  dema: overlay(lines('value')),
-  tema: overlay(lines('value')),
-  rma: overlay(lines('value')),
-  vwap: overlay(lines('value')),
-  bbands: overlay({ ...lines('upper', 'middle', 'lower'), percentB: 'hidden', bandwidth: 'hidden' }),
-  keltner: overlay(lines('upper', 'middle', 'lower')),
-  donchian: overlay(lines('upper', 'middle', 'lower')),
-  ichimoku: overlay(lines('tenkan', 'kijun', 'senkouA', 'senkouB', 'chikou')),
-  psar: overlay({ value: 'dots' }),
-  supertrend: overlay({ value: 'line', direction: 'hidden' }),
-  macd: pane({ macd: 'line', signal: 'line', histogram: 'histogram' }, [0]),
-  rsi: pane(lines('value'), [30, 70]),
-  stoch: pane(lines('k', 'd'), [20, 80]),
-  stochrsi: pane(lines('k', 'd'), [20, 80]),
-  willr: pane(lines('value'), [-80, -20]),
-  mfi: pane(lines('value'), [20, 80]),
-  cci: pane(lines('value'), [-100, 100]),
-  adx: pane(lines('adx', 'plusDi', 'minusDi'), [25]),
-  roc: pane(lines('value'), [0]),
-  mom: pane(lines('value'), [0]),
+export type Presentation = Pick<CatalogEntry, 'placement' | 'draw'> & {
+  /** Horizontal guide lines of an oscillator's pane (RSI 30/70). */
+  levels: readonly number[];
 };
 
-export function presentationOf(name: string, outputs: readonly string[]): Presentation {
-  return TABLE[name] ?? pane(lines(...outputs));
+export type OutputStyle = CatalogEntry['draw'][string]['style'];
+
+/**
+ * Guide lines are a screen's choice the catalog does not carry (yet): the conventional
+ * overbought/oversold or zero levels of the oscillators that have them.
+ */
+const GUIDE_LEVELS: Record<string, readonly number[]> = {
+  macd: [0],
+  rsi: [30, 70],
+  stoch: [20, 80],
+  stochrsi: [20, 80],
+  willr: [-80, -20],
+  mfi: [20, 80],
+  cci: [-100, 100],
+  adx: [25],
+  roc: [0],
+  mom: [0],
+};
+
+export function presentationOf(entry: CatalogEntry): Presentation {
+  return { placement: entry.placement, draw: entry.draw, levels: GUIDE_LEVELS[entry.name] ?? [] };
 }
 
 export const PALETTE = ['#f5a524', '#38bdf8', '#c084fc', '#f472b6', '#34d399', '#facc15', '#fb7185', '#60a5fa', '#a3e635', '#e879f9'];

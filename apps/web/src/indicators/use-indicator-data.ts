@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Interval } from '@wick/market';
-import { useMemo, useRef } from 'react';
-import { mergeIndicatorSeries, type IndicatorSeries } from '../chart/candles.ts';
+import { INTERVAL_MS, type Interval } from '@wick/market';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type { IndicatorSeries } from '../chart/candles.ts';
 import { choiceKey, type IndicatorChoice } from '../layout/layout.ts';
-import { useLiveIndicators } from '../live/index.ts';
+import { mergeIndicatorTail, useLiveIndicators } from '../live/index.ts';
 import { useTRPC } from '../trpc.ts';
 
 export interface IndicatorState {
@@ -18,13 +18,43 @@ export interface IndicatorState {
 /**
  * Every indicator on screen over the loaded candles, in ONE indicators.batch: adding or changing
  * one refetches the set in a single request (the server answers the unchanged ones from cache).
- * While a new set loads, the previous answers stay drawn; live ticks come on top.
+ * While a new set loads, the previous answers stay drawn; the live tails (src/live) come on top.
  */
-export function useIndicatorData(symbol: string | null, interval: Interval, choices: readonly IndicatorChoice[], limit: number) {
+export function useIndicatorData(
+  symbol: string | null,
+  interval: Interval,
+  choices: readonly IndicatorChoice[],
+  limit: number,
+  candleRev: number,
+) {
   const trpc = useTRPC();
   const items = choices.map((c) => ({ symbol: symbol ?? '', interval, indicator: c.name, params: c.params, limit }));
   const batch = useQuery({ ...trpc.indicators.batch.queryOptions({ items }), enabled: symbol !== null && items.length > 0 });
-  const live = useLiveIndicators(symbol, interval, choices);
+
+  // Only indicators the server accepted go live (a refused one would be refused again by its stream).
+  const accepted = useMemo(
+    () => choices.filter((c, i) => batch.data?.items[i]?.ok === true && batch.data.items[i]!.indicator === c.name),
+    [choices, batch.data],
+  );
+  const { refetch } = batch;
+  const reread = useCallback(() => void refetch(), [refetch]);
+  const tails = useLiveIndicators(symbol, interval, accepted, candleRev, reread);
+
+  // A tail that starts after the loaded window ends (live was paused) leaves a hole: read the window again.
+  const holeSeen = useRef<string | null>(null);
+  const hole = choices
+    .map((c, i) => {
+      const item = batch.data?.items[i];
+      const first = tails.get(choiceKey(c))?.time[0];
+      const last = item?.ok ? item.time.at(-1) : undefined;
+      return first !== undefined && last !== undefined && first > last + INTERVAL_MS[interval] ? `${choiceKey(c)}@${first}` : '';
+    })
+    .join('');
+  useEffect(() => {
+    if (hole === '' || holeSeen.current === hole) return;
+    holeSeen.current = hole;
+    reread();
+  }, [hole, reread]);
 
   // Last good answer per indicator, so a refetch or a live failure never blanks a drawn line.
   const lastGood = useRef(new Map<string, { series: IndicatorSeries; cache: { status: string; ageMs: number } }>());
@@ -39,11 +69,10 @@ export function useIndicatorData(symbol: string | null, interval: Interval, choi
     return choices.map((choice, i) => {
       const key = choiceKey(choice);
       const item = batch.data?.items[i];
-      const liveItem = live.data?.items[i];
       if (item?.ok) {
-        const parts: IndicatorSeries[] = [{ time: item.time, values: item.values }];
-        if (liveItem?.ok && liveItem.indicator === item.indicator) parts.push({ time: liveItem.time, values: liveItem.values });
-        lastGood.current.set(key, { series: mergeIndicatorSeries(parts), cache: item.cache });
+        const loaded: IndicatorSeries = { time: item.time, values: item.values };
+        const tail = tails.get(key);
+        lastGood.current.set(key, { series: tail ? mergeIndicatorTail(loaded, tail) : loaded, cache: item.cache });
       }
       const good = lastGood.current.get(key);
       return {
@@ -55,5 +84,5 @@ export function useIndicatorData(symbol: string | null, interval: Interval, choi
         pending: batch.isFetching && !item,
       };
     });
-  }, [choices, batch.data, batch.isFetching, live.data]);
+  }, [choices, batch.data, batch.isFetching, tails]);
 }

@@ -1,4 +1,4 @@
-import { INTERVALS, isInterval, isSymbolName, type Interval } from '@wick/market';
+import { isInterval, isSymbolName, type Interval } from '@wick/market';
 
 export type ParamValue = number | string | boolean;
 
@@ -82,5 +82,3 @@ export function layoutToParams(layout: Layout): URLSearchParams {
   params.set('theme', layout.theme);
   return params;
 }
-
-export { INTERVALS };

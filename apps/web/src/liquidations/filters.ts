@@ -23,3 +23,17 @@ export function exportHref(format: 'csv' | 'ndjson', f: LiquidationFilters): str
 export function listFilter(f: LiquidationFilters): LiquidationFilters {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as LiquidationFilters;
 }
+
+/** Whether a row passes the filters, as the server decides it (from/to inclusive, USD ≥ minUsd). */
+export function matchesFilters(
+  row: { symbol: string; side: 'BUY' | 'SELL'; usd: string; orderTradeTime: number },
+  f: LiquidationFilters,
+): boolean {
+  return (
+    (f.symbol === undefined || row.symbol === f.symbol) &&
+    (f.side === undefined || row.side === f.side) &&
+    (f.minUsd === undefined || Number(row.usd) >= f.minUsd) &&
+    (f.from === undefined || row.orderTradeTime >= f.from) &&
+    (f.to === undefined || row.orderTradeTime <= f.to)
+  );
+}

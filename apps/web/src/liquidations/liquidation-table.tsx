@@ -1,9 +1,9 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { describeFailure } from '../api-errors.ts';
-import { useLiveLiquidations } from '../live/index.ts';
+import { newerFirst, useLiveLiquidations } from '../live/index.ts';
 import { useTRPC } from '../trpc.ts';
-import { listFilter, type LiquidationFilters } from './filters.ts';
+import { listFilter, matchesFilters, type LiquidationFilters } from './filters.ts';
 import { formatUsd } from './markers.ts';
 
 export const TABLE_PAGE = 50;
@@ -20,12 +20,9 @@ type Row = {
   orderStatus: string;
 };
 
-/** Newest first, as the keyset cursor orders them: by time, then id. */
-const newerFirst = (a: Row, b: Row) => b.orderTradeTime - a.orderTradeTime || b.id - a.id;
-
 /**
  * The liquidation table: pages through the signed keyset cursor as the user scrolls (or walks with
- * the keyboard) to the end, new rows from the live head on top, never a row twice.
+ * the keyboard) to the end, new rows from liquidations.live in their place (on top), never a row twice.
  */
 export function LiquidationTable({ filters }: { filters: LiquidationFilters }) {
   const trpc = useTRPC();
@@ -36,34 +33,38 @@ export function LiquidationTable({ filters }: { filters: LiquidationFilters }) {
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
-  const head = useLiveLiquidations(input, input.to === undefined && list.isSuccess);
-  const filterKey = JSON.stringify(input);
+  const live = useLiveLiquidations();
 
-  const [arrived, setArrived] = useState<{ key: string; rows: Row[] }>({ key: filterKey, rows: [] });
-  const paged = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
+  // The live stream lost events (resync): the table starts again from its newest page.
+  const queryClient = useQueryClient();
+  const epochSeen = useRef(live.epoch);
   useEffect(() => {
-    const newest = paged[0];
-    if (!head.data || !newest) return;
-    const fresh = head.data.rows.filter((r) => newerFirst(r, newest) < 0);
-    if (fresh.length === 0) return;
-    setArrived((prev) => {
-      const base = prev.key === filterKey ? prev.rows : [];
-      const seen = new Set(base.map((r) => r.id));
-      return { key: filterKey, rows: [...fresh.filter((r) => !seen.has(r.id)), ...base].sort(newerFirst) };
-    });
-  }, [head.data, paged, filterKey]);
+    if (live.epoch === epochSeen.current) return;
+    epochSeen.current = live.epoch;
+    void queryClient.resetQueries(trpc.liquidations.list.infiniteQueryFilter({ ...input, limit: TABLE_PAGE }));
+    // input is rebuilt every render; the table is remounted when its filters change (key)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [live.epoch, queryClient, trpc]);
 
-  const rows = useMemo(() => {
+  const paged = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
+  const filterKey = JSON.stringify(input);
+  const { rows, arrivedIds } = useMemo(() => {
+    // Live rows that pass the filters and fall inside what is loaded; older ones come with the next page.
+    const oldest = paged.at(-1);
+    const f = JSON.parse(filterKey) as LiquidationFilters;
+    const arrived = live.rows
+      .map((l) => l.row)
+      .filter((r) => matchesFilters(r, f) && (oldest === undefined || !list.hasNextPage || newerFirst(r, oldest) <= 0));
+    const pagedIds = new Set(paged.map((r) => r.id));
     const seen = new Set<number>();
     const out: Row[] = [];
-    for (const r of [...(arrived.key === filterKey ? arrived.rows : []), ...paged]) {
+    for (const r of [...arrived, ...paged].sort(newerFirst)) {
       if (seen.has(r.id)) continue;
       seen.add(r.id);
       out.push(r);
     }
-    return out;
-  }, [arrived, paged, filterKey]);
-  const arrivedIds = useMemo(() => new Set(arrived.key === filterKey ? arrived.rows.map((r) => r.id) : []), [arrived, filterKey]);
+    return { rows: out, arrivedIds: new Set(arrived.filter((r) => !pagedIds.has(r.id)).map((r) => r.id)) };
+  }, [live.rows, paged, filterKey, list.hasNextPage]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLTableRowElement>(null);

@@ -1,5 +1,9 @@
-// Everything live on the screen comes through this folder: swap polling for subscriptions here.
-export { LiveProvider, useLive, LIVE_META, LIVE_POLL_MS, type LiveStatus } from './live-provider.tsx';
-export { useLiveCandles, LIVE_CANDLES } from './use-live-candles.ts';
-export { useLiveIndicators } from './use-live-indicators.ts';
-export { useLiveLiquidations, LIVE_HEAD } from './use-live-liquidations.ts';
+// Everything live on the screen arrives through this folder, by tRPC subscriptions (SSE).
+export { LiveProvider } from './live-provider.tsx';
+export { useLive, useLiveStatus } from './live-context.ts';
+export type { LiveStatus } from './live-status.ts';
+export { useLiveCandles, MAX_LIVE_CANDLES, type LiveCandles } from './use-live-candles.ts';
+export { useLiveIndicators, INDICATOR_STREAMS, LIVE_TAIL } from './use-live-indicators.ts';
+export { useLiveLiquidations } from './use-live-liquidations.ts';
+export { newerFirst, type LiveLiquidation } from './liquidation-feed.ts';
+export { mergeCandleTail, mergeIndicatorTail } from './tail-merge.ts';

@@ -1,17 +1,39 @@
-import { useQuery } from '@tanstack/react-query';
-import type { LiquidationFilters } from '../liquidations/filters.ts';
-import { useTRPC } from '../trpc.ts';
-import { LIVE_META, useLive } from './live-provider.tsx';
+import type { LiquidationLiveEvent } from '@wick/client';
+import { useMemo, useSyncExternalStore } from 'react';
+import { useTRPCClient } from '../trpc.ts';
+import { useLive } from './live-context.ts';
+import type { FeedSnapshot } from './liquidation-feed.ts';
+import { useLiveStreams, type StreamSpec } from './use-live-streams.ts';
 
-export const LIVE_HEAD = 50;
+type Tracked = { id: string; data: LiquidationLiveEvent };
 
-/** The newest rows for the table's filters (liquidations.live will push them). */
-export function useLiveLiquidations(filters: LiquidationFilters, enabled: boolean) {
-  const trpc = useTRPC();
-  const { paused } = useLive();
-  return useQuery({
-    ...trpc.liquidations.list.queryOptions({ ...filters, limit: LIVE_HEAD }, { meta: LIVE_META }),
-    enabled: enabled && !paused,
-    staleTime: Infinity,
+/**
+ * The page's one liquidations.live stream, for every symbol: the table filters it by its own
+ * filters, the chart by its symbol, so neither switching symbol nor changing a filter reopens it.
+ */
+export function LiquidationStream(): null {
+  const client = useTRPCClient();
+  const { feed } = useLive();
+  const specs = useMemo(
+    (): StreamSpec<Tracked>[] => [
+      {
+        key: 'all',
+        open: (observer) => client.liquidations.live.subscribe({}, observer),
+        // liquidations.live sends nothing until a liquidation: cut before one, it cannot resume; reload instead.
+        onGap: () => feed.resync([]),
+      },
+    ],
+    [client, feed],
+  );
+  useLiveStreams('liquidations', specs, (_key, { data: event }) => {
+    if (event.type === 'liquidation') feed.add([event.liquidation]);
+    else feed.resync(event.latest);
   });
+  return null;
+}
+
+/** The live liquidations so far (newest first) and the resync epoch. */
+export function useLiveLiquidations(): FeedSnapshot {
+  const { feed } = useLive();
+  return useSyncExternalStore(feed.subscribe, feed.getSnapshot);
 }
