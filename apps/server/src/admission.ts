@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AdmissionOptions } from './admission-options.ts';
 import { hasInvalidInput } from './admission-input-check.ts';
@@ -27,7 +28,10 @@ const MESSAGE = {
   loop_delay: 'The server is overloaded',
 } as const;
 
-export function createAdmission(options: AdmissionOptions, registry?: Registry): Admission {
+/** At most one shed log line per reason this often, with the count since the last one: a burst must not flood the log. */
+const LOG_EVERY_MS = 1000;
+
+export function createAdmission(options: AdmissionOptions, registry?: Registry, log?: Logger): Admission {
   let inFlight = 0;
   const shedCounts: Record<ShedReason, number> = { in_flight: 0, loop_delay: 0 };
   const loop: LoopDelay | null = options.enabled ? watchLoopDelay() : null;
@@ -50,12 +54,27 @@ export function createAdmission(options: AdmissionOptions, registry?: Registry):
     });
   }
 
-  const refuse = (res: ServerResponse, url: URL, reason: ShedReason) => {
+  const unlogged: Record<ShedReason, number> = { in_flight: 0, loop_delay: 0 };
+  const loggedAt: Record<ShedReason, number> = { in_flight: -Infinity, loop_delay: -Infinity };
+  const record = (reason: ShedReason, path: string) => {
     shedCounts[reason]++;
     shedMetric?.inc({ reason });
+    unlogged[reason]++;
+    const now = performance.now();
+    if (now - loggedAt[reason] < LOG_EVERY_MS) return;
+    log?.warn(
+      { reason, shed: unlogged[reason], path, inFlight, maxInFlight: options.maxInFlight, loopDelayMs: Math.round(loop?.current() ?? 0) },
+      'admission: shed work-lane requests',
+    );
+    loggedAt[reason] = now;
+    unlogged[reason] = 0;
+  };
+
+  const refuse = (res: ServerResponse, url: URL, reason: ShedReason) => {
+    record(reason, url.pathname);
     const message = `${MESSAGE[reason]}: retry in ${options.retryAfterS} s (another server process may answer sooner).`;
     const headers = { 'content-type': 'application/json', 'retry-after': String(options.retryAfterS), connection: 'close' };
-    let body: unknown = { error: message };
+    let body: unknown = { error: message, shedReason: reason };
     if (url.pathname.startsWith('/trpc/')) {
       const paths = trpcPaths(url.pathname);
       const envelope = (path: string) => ({
@@ -63,7 +82,7 @@ export function createAdmission(options: AdmissionOptions, registry?: Registry):
           json: {
             message,
             code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
-            data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, path },
+            data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, path, shedReason: reason },
           },
         },
       });

@@ -12,6 +12,12 @@ const list = z
   );
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+const onOff = (fallback: 'on' | 'off') =>
+  z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .default(fallback)
+    .transform((v) => v === 'on');
+
 const INDICATOR_NAME = /^[a-z0-9_]{1,32}$/;
 
 /** "SYMBOL:interval:indicator", e.g. BTCUSDT:1m:rsi, with the symbol and interval rules every other input follows. */
@@ -48,12 +54,29 @@ export const configSchema = z.object({
   SLOW_MS: int(1000, 1),
   BUDGET_MS: int(5000, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  /** Socket limits (socket-limits.ts): time to send a request's headers (slowloris), then the whole request. */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 1000, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 1000, 3_600_000),
+  /** Request line + headers; past it 431 (a long GET query string counts here). */
+  HTTP_MAX_HEADER_BYTES: int(16_384, 1024, 1_048_576),
+  /** Request body (ingest); past it 413. 5,000 candles as JSON are ~1 MB. */
+  HTTP_MAX_BODY_BYTES: int(8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** Sockets open at once (idle, active and live streams); the hard cap behind the idle cap. */
+  HTTP_MAX_CONNECTIONS: int(8192, 16, 1_000_000),
+  /** Idle sockets kept; past it the one idle longest is closed, so idle floods never lock new clients out. */
+  HTTP_MAX_IDLE_SOCKETS: int(512, 8, 1_000_000),
   /** Concurrent live (SSE) streams per API key, or per IP without one, on one server process; past it TOO_MANY_REQUESTS. */
   LIVE_MAX_STREAMS_PER_CLIENT: int(20, 1, 100_000),
   /** Liquidation events one live stream may have waiting; a reader that lets more pile up gets one resync event instead. */
   LIVE_QUEUE_LIMIT: int(1000, 10, 1_000_000),
   /** Kept warm from start-up: "SYMBOL:interval:indicator" items, comma-separated (default params, latest 500 candles). */
   WARM: list.pipe(z.array(warmItem)),
+  /** The response fast path: cached GET queries answered from stored tRPC bytes (with ETag/304, gzip); off = every request through tRPC. */
+  FAST_PATH: onOff('on'),
+  /** The fast path's in-process store of answers (off: nothing is kept, so every fast-path lookup misses and tRPC answers). */
+  FAST_PATH_L1: onOff('on'),
+  /** Bound of that store in bytes (raw + gzip answers, LRU); evictions are counted in wick_fast_path_l1_evictions_total. */
+  L1_MAX_BYTES: int(64 * 1024 * 1024, 64 * 1024, 16 * 1024 * 1024 * 1024),
   /**
    * Signs liquidation cursors. Every process serving one URL needs the same value, so it is a
    * fixed dev default, not random per process: SET IT in production (a known key lets anyone

@@ -9,6 +9,7 @@ import {
   createContextFactory,
   createLiveHub,
   createServices,
+  FAST_PROCEDURES,
   type ApiMetrics,
   type LiveHub,
   type RequestInfo,
@@ -22,8 +23,10 @@ import { createAdmission } from './admission.ts';
 import { admissionOptions } from './admission-options.ts';
 import type { ServerConfig } from './config.ts';
 import { exportRoutes } from './export/route.ts';
+import { fastPathFor, VersionTap } from './fast-path/index.ts';
 import { sendJson, type Route } from './http.ts';
 import { liveProcedureOf, serveLiveStream } from './live-sse.ts';
+import { guardSockets, serverOptions, socketLimitsOf } from './socket-limits.ts';
 import { webStatic } from './web-static.ts';
 
 export interface RunningServer {
@@ -72,7 +75,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     budgetMs: config.BUDGET_MS,
     cursorSecret: config.CURSOR_SECRET,
   };
-  const services = createServices({ database, cache, engine, metrics, budgetMs: config.BUDGET_MS, cursorSecret: config.CURSOR_SECRET });
+  // The fast path watches the cache reads behind the answers it stores (fast-path/version-tap.ts).
+  const tap = new VersionTap();
+  const servicesCache = config.FAST_PATH ? tap.wrap(cache) : cache;
+  const services = createServices({
+    database,
+    cache: servicesCache,
+    engine,
+    metrics,
+    budgetMs: config.BUDGET_MS,
+    cursorSecret: config.CURSOR_SECRET,
+  });
   const warmer = createWarmer(
     cache,
     config.WARM.map((w) => services.indicators.warmJob({ ...w, params: {}, limit: 500 })),
@@ -93,14 +106,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return { ip: req.socket.remoteAddress ?? 'unknown', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null };
   };
 
+  const fastPath = fastPathFor(config, FAST_PROCEDURES, { cache, tap, services, apiConfig, requestInfo, metrics, log, registry });
+
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    // A body without a length (chunked) is cut at the same limit as one that declares it (socket-limits.ts).
+    maxBodySize: config.HTTP_MAX_BODY_BYTES,
     createContext: ({ req }) => contextFor(requestInfo(req)),
     responseMeta({ errors }) {
-      const limited = errors.find((e) => e.code === 'TOO_MANY_REQUESTS');
-      const retryAfterMs = (limited?.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-      return retryAfterMs ? { headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } } : {};
+      // Every refusal that says when to come back (rate limit; engine queue full or closing) carries Retry-After.
+      const retryAfterMs = Math.max(0, ...errors.map((e) => (e.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0));
+      return retryAfterMs > 0 ? { headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } } : {};
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'unhandled procedure error');
@@ -129,8 +146,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   const inFlight = new Set<ServerResponse>();
   // Past capacity, work-lane requests are shed on arrival (503 + Retry-After), never queued.
-  const admission = createAdmission(admissionOptions(process.env), registry);
-  const server = createServer((req, res) => {
+  const admission = createAdmission(admissionOptions(process.env), registry, log);
+  // Bounded sockets, header and body sizes, and time to send a request (socket-limits.ts).
+  const limits = socketLimitsOf(config);
+  const server = createServer(serverOptions(limits), (req, res) => {
+    if (!sockets.admitBody(req)) return;
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
     const url = new URL(req.url ?? '/', 'http://wick.local');
@@ -143,7 +163,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       });
       return;
     }
-    if (url.pathname.startsWith('/trpc/')) return trpc(req, res);
+    if (url.pathname.startsWith('/trpc/')) return fastPath.serve(req, res, url, () => void trpc(req, res));
     const route = req.method === 'GET' ? routes[url.pathname] : undefined;
     if (!route) return void serveWebOr404(req, res, url);
     Promise.resolve(route(req, res, url)).catch((err: unknown) => {
@@ -152,6 +172,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       else res.destroy();
     });
   });
+  const sockets = guardSockets(server, limits, registry);
   server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {

@@ -14,17 +14,19 @@ interface Answer {
   retryAfter: string | null;
   code: string | null;
   message: string | null;
+  shedReason: string | null;
 }
 
 async function query(base: string, path: string, input?: unknown): Promise<Answer> {
   const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
   const res = await fetch(`${base}/trpc/${path}${qs}`);
-  const body = (await res.json()) as { error?: { json?: { message?: string; data?: { code?: string } } } };
+  const body = (await res.json()) as { error?: { json?: { message?: string; data?: { code?: string; shedReason?: string } } } };
   return {
     status: res.status,
     retryAfter: res.headers.get('retry-after'),
     code: body.error?.json?.data?.code ?? null,
     message: body.error?.json?.message ?? null,
+    shedReason: body.error?.json?.data?.shedReason ?? null,
   };
 }
 
@@ -45,9 +47,12 @@ function byStatus(answers: Answer[]): Record<number, number> {
   return out;
 }
 
-async function shedTotal(base: string): Promise<number> {
+/** wick_admission_shed_total, summed over the reasons `labels` accepts (all by default). */
+async function shedTotal(base: string, labels = /.*/): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  return [...text.matchAll(/^wick_admission_shed_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  return [...text.matchAll(/^wick_admission_shed_total\{([^}]*)\} (\d+)$/gm)]
+    .filter((m) => labels.test(m[1]!))
+    .reduce((n, m) => n + Number(m[2]), 0);
 }
 
 describe('admission lanes and settings', () => {
@@ -76,18 +81,21 @@ describe('admission control under a burst', () => {
   let wick: Wick;
   let limited: ServerProcess;
   let open: ServerProcess;
+  /** One worker, no queue, nothing inline: every computation past the first in flight is refused (OVERLOADED). */
+  let tinyEngine: ServerProcess;
 
   beforeAll(async () => {
     wick = await startWick('admission');
     // Two processes on the same database and cache: one admits 2 work requests at once, one admits all.
-    [limited, open] = await Promise.all([
+    [limited, open, tinyEngine] = await Promise.all([
       spawnServer({ ...wick.env, ADMISSION_MAX_IN_FLIGHT: '2', ADMISSION_MAX_LOOP_DELAY_MS: '60000' }),
       spawnServer({ ...wick.env, ADMISSION: 'off' }),
+      spawnServer({ ...wick.env, WICK_ENGINE_THREADS: '1', WICK_ENGINE_MAX_QUEUE: '0', WICK_ENGINE_INLINE_MAX_CANDLES: '0' }),
     ]);
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([limited?.stop(), open?.stop()]);
+    await Promise.all([limited?.stop(), open?.stop(), tinyEngine?.stop()]);
     await wick?.close();
   });
 
@@ -111,8 +119,11 @@ describe('admission control under a burst', () => {
       expect(a.code).toBe('SERVICE_UNAVAILABLE');
       expect(a.retryAfter).toBe('1');
       expect(a.message).toMatch(/at capacity: retry in 1 s/);
+      // Why it was shed is in the answer and in the metric's label.
+      expect(a.shedReason).toBe('in_flight');
     }
     expect(await shedTotal(limited.url)).toBe(counts[503]);
+    expect(await shedTotal(limited.url, /reason="in_flight"/)).toBe(counts[503]);
 
     expect(noop.status).toBe(200);
     expect(catalog.status).toBe(200);
@@ -136,5 +147,21 @@ describe('admission control under a burst', () => {
     expect(answers.filter((a) => a.status === 503)).toEqual([]);
     expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(1);
     expect(await shedTotal(open.url)).toBe(0);
+  });
+
+  it('answers an engine refusal (queue full) with 429 TOO_MANY_REQUESTS and Retry-After', async () => {
+    const refused: Answer[] = [];
+    // A burst of distinct cold computations on one worker with no queue: some find it busy. Up to
+    // three bursts, so a box that happened to serialize one cannot make this pass vacuously.
+    for (let burst = 0; burst < 3 && refused.length === 0; burst++) {
+      const answers = await Promise.all(Array.from({ length: BURST }, () => query(tinyEngine.url, 'indicators.compute', coldCompute())));
+      expect(answers.filter((a) => a.status !== 200 && a.status !== 429)).toEqual([]);
+      refused.push(...answers.filter((a) => a.status === 429));
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    for (const a of refused) {
+      expect(a.code).toBe('TOO_MANY_REQUESTS');
+      expect(a.retryAfter).toBe('1');
+    }
   });
 });

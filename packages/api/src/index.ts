@@ -20,3 +20,4 @@ export type {
   IndicatorWindowEvent,
   LiquidationLiveEvent,
 } from './live/live-events.ts';
+export { FAST_PROCEDURES, type FastProcedure } from './fast-path-procedures.ts';

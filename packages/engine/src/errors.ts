@@ -24,11 +24,16 @@ export class EngineAbortedError extends EngineError {
   }
 }
 
+/** How long a refused caller is told to wait (the HTTP answer's Retry-After): a queue drains within a second. */
+export const ENGINE_RETRY_AFTER_MS = 1000;
+
 /** Queue full: rejected at once instead of letting the backlog grow without end. */
 export class EngineOverloadedError extends EngineError {
   readonly maxQueue: number;
+  /** Becomes the 429's Retry-After (seconds, rounded up). */
+  readonly retryAfterMs = ENGINE_RETRY_AFTER_MS;
   constructor(maxQueue: number) {
-    super('OVERLOADED', `engine queue is full (maxQueue ${maxQueue}); retry later`);
+    super('OVERLOADED', `engine queue is full (maxQueue ${maxQueue}); retry in ${ENGINE_RETRY_AFTER_MS / 1000} s`);
     this.maxQueue = maxQueue;
   }
 }
@@ -40,8 +45,10 @@ export class EngineOverloadedError extends EngineError {
  */
 export class EngineTaskError extends EngineError {}
 
-/** compute() after close(). */
+/** compute() after close() (the process is shutting down: another one answers a retry). */
 export class EngineClosedError extends EngineError {
+  /** Becomes the 503's Retry-After. */
+  readonly retryAfterMs = ENGINE_RETRY_AFTER_MS;
   constructor() {
     super('CLOSED', 'engine is closed');
   }

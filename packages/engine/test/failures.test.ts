@@ -114,7 +114,8 @@ describe('bounded queue', () => {
     const queued = e.compute(candles(), sma, { signal: ac.signal }).catch((x: unknown) => x);
     const err = await e.compute(candles(), sma).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(EngineOverloadedError);
-    expect(err).toMatchObject({ code: 'OVERLOADED', maxQueue: 1 });
+    // The refusal says when to come back: the server turns it into the 429's Retry-After.
+    expect(err).toMatchObject({ code: 'OVERLOADED', maxQueue: 1, retryAfterMs: 1000 });
     const s = e.stats();
     expect(s.rejected).toBe(1);
     expect(s.running).toBe(1);
@@ -147,5 +148,6 @@ describe('lifecycle and stats', () => {
     const e = engine({ threads: 1 });
     await e.close();
     await expect(e.compute(candles(), sma)).rejects.toBeInstanceOf(EngineClosedError);
+    await expect(e.compute(candles(), sma)).rejects.toMatchObject({ code: 'CLOSED', retryAfterMs: 1000 });
   });
 });

@@ -1,0 +1,257 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import {
+  enforceRateLimit,
+  RateLimitedError,
+  type ApiConfig,
+  type ApiMetrics,
+  type FastProcedure,
+  type RequestInfo,
+  type Services,
+} from '@wick/api';
+import type { CacheVersion, SeriesRef, WickCache } from '@wick/cache';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { canonicalJson } from './canonical.ts';
+import { captureResponse, type Captured } from './capture.ts';
+import { assemble, cutSlots, makeEntry, type Entry } from './entry.ts';
+import { acceptsGzip, cacheControl, etagOf, notModified, vary } from './http-cache.ts';
+import type { L1 } from './l1.ts';
+import { createFastPathMetrics } from './metrics.ts';
+import { matchRequest, type MatchedRequest } from './request-match.ts';
+import { VersionReads } from './version-reads.ts';
+import { seriesId, versionText } from './version.ts';
+import type { VersionTap } from './version-tap.ts';
+
+export interface FastPathDeps {
+  /** The cache (readVersion, ttlFor). */
+  cache: WickCache;
+  /** Observes the services' cache reads during a miss (the services must use tap.wrap(cache)). */
+  tap: VersionTap;
+  services: Services;
+  apiConfig: ApiConfig;
+  requestInfo: (req: IncomingMessage) => RequestInfo;
+  metrics: ApiMetrics;
+  log: Logger;
+  registry: Registry;
+  /** Stored answers; null = nothing is kept, every request goes to tRPC. */
+  l1: L1 | null;
+  procedures: ReadonlyMap<string, FastProcedure>;
+}
+
+export interface FastPath {
+  /** Answers a /trpc/ request from stored bytes, or hands it to `trpc` (capturing the answer to store it). */
+  serve(req: IncomingMessage, res: ServerResponse, url: URL, trpc: () => void): void;
+}
+
+interface Planned {
+  procedure: FastProcedure;
+  input: unknown;
+  series: SeriesRef[];
+  key: string;
+}
+
+const STATIC_VERSION = `build:${process.pid}:${Date.now()}`;
+
+export function createFastPath(deps: FastPathDeps): FastPath {
+  const counts = createFastPathMetrics(deps.registry);
+  const rateLimited = deps.apiConfig.rateLimit.limit > 0;
+  const reads = new VersionReads((series) => deps.cache.readVersion(series));
+
+  /** Parses every call with the router's schema and names its stored answer; null: tRPC must answer (e.g. invalid input). */
+  function plan(match: MatchedRequest): Omit<Planned, 'key'>[] | null {
+    const out: Omit<Planned, 'key'>[] = [];
+    for (const call of match.calls) {
+      const schema = call.procedure.input;
+      let input: unknown;
+      if (schema) {
+        const parsed = schema.safeParse(call.raw);
+        if (!parsed.success) return null;
+        input = parsed.data;
+      }
+      out.push({ procedure: call.procedure, input, series: call.procedure.series(input) });
+    }
+    return out;
+  }
+
+  async function versionsOf(calls: Omit<Planned, 'key'>[]): Promise<Map<string, CacheVersion> | null> {
+    const distinct = new Map<string, SeriesRef>();
+    for (const c of calls) for (const s of c.series) distinct.set(seriesId(s), s);
+    const ids = [...distinct.keys()];
+    const read = await Promise.all(ids.map((id) => reads.read(distinct.get(id)!)));
+    const versions = new Map<string, CacheVersion>();
+    for (let i = 0; i < ids.length; i++) {
+      if (!read[i]) return null;
+      versions.set(ids[i]!, read[i]!);
+    }
+    return versions;
+  }
+
+  const keyOf = (c: Omit<Planned, 'key'>, versions: Map<string, CacheVersion>): string => {
+    const v =
+      c.series.length === 0 ? STATIC_VERSION : c.series.map((s) => `${seriesId(s)}@${versionText(versions.get(seriesId(s))!)}`).join(' ');
+    return `${c.procedure.path}\n${canonicalJson(c.input)}\n${v}`;
+  };
+
+  async function allowedByRateLimit(req: IncomingMessage, calls: number): Promise<boolean> {
+    if (!rateLimited) return true;
+    const request = deps.requestInfo(req);
+    // tRPC checks once per call; a denied check counts nothing, so tRPC's own check (on fall-through) answers the same.
+    const verdicts = await Promise.allSettled(
+      Array.from({ length: calls }, () => enforceRateLimit(deps.services, deps.apiConfig, request)),
+    );
+    for (const v of verdicts) if (v.status === 'rejected' && !(v.reason instanceof RateLimitedError)) throw v.reason;
+    return verdicts.every((v) => v.status === 'fulfilled');
+  }
+
+  function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    match: MatchedRequest,
+    calls: Planned[],
+    entries: Entry[],
+    started: number,
+  ): void {
+    const now = Date.now();
+    const etag = entries.length === 1 && !match.batch ? etagOf([entries[0]!.tag]) : etagOf(entries.map((e) => e.tag));
+    const headers: OutgoingHttpHeaders = {
+      'content-type': 'application/json',
+      vary: vary(rateLimited),
+      etag,
+      'cache-control': cacheControl(rateLimited),
+    };
+    let slots = 0;
+    for (const e of entries) slots += e.storedAt.length;
+    if (notModified(req.headers, etag)) {
+      res.writeHead(304, headers);
+      res.end();
+      counts.count('not_modified');
+    } else {
+      const body = assemble(entries, match.batch, now, acceptsGzip(req.headers));
+      const pieces = body.gzip ?? body.raw;
+      if (body.gzip) headers['content-encoding'] = 'gzip';
+      let length = 0;
+      for (const p of pieces) length += p.length;
+      headers['content-length'] = length;
+      res.writeHead(200, headers);
+      res.cork();
+      for (const p of pieces) res.write(p);
+      res.end();
+      counts.count('hit');
+    }
+    // What tRPC's middleware records for each call: duration, outcome, the cache lookups, a slow call.
+    const durationMs = performance.now() - started;
+    if (slots > 0) deps.metrics.countCacheOutcomes({ hit: slots, miss: 0, stale: 0, bypass: 0 });
+    for (const c of calls) {
+      deps.metrics.observeRequest(c.procedure.path, 'ok', durationMs);
+      if (durationMs > deps.apiConfig.slowMs) {
+        deps.log.warn(
+          {
+            path: c.procedure.path,
+            type: 'query',
+            durationMs: Math.round(durationMs),
+            cache: { hit: slots, miss: 0, stale: 0, bypass: 0 },
+            fastPath: true,
+          },
+          'slow call',
+        );
+      }
+    }
+  }
+
+  /** Keeps tRPC's answer if it is a 200 of every call, read at (or after) the versions read before it ran. */
+  function store(captured: Captured | null, clean: boolean, match: MatchedRequest, calls: Planned[], l1: L1): boolean {
+    if (!captured || !clean || captured.status !== 200) return false;
+    let items: Buffer[];
+    if (match.batch) {
+      const text = captured.body.toString('utf8');
+      const parsed = JSON.parse(text) as unknown;
+      if (!Array.isArray(parsed) || parsed.length !== calls.length) return false;
+      const parts = parsed.map((p) => JSON.stringify(p));
+      // Only if the items re-serialize to exactly the bytes tRPC wrote: then they can be reassembled.
+      if (`[${parts.join(',')}]` !== text) return false;
+      items = parts.map((p) => Buffer.from(p, 'utf8'));
+    } else {
+      items = [captured.body];
+    }
+    const now = Date.now();
+    const entries: [string, Entry][] = [];
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
+      const item = JSON.parse(items[i]!.toString('utf8')) as { result?: { data?: { json?: unknown } } };
+      const data = item.result?.data?.json;
+      if (data === undefined) return false;
+      const cut = cutSlots(items[i]!);
+      if (!cut || cut.statuses.length !== call.procedure.cacheFields(data)) return false;
+      if (cut.statuses.some((s) => s !== 'hit' && s !== 'miss')) return false;
+      const storedAt = cut.ages.map((age) => now - age);
+      const expiresAt = call.procedure.expiresAt(call.input, data, Math.min(now, ...storedAt), deps.cache);
+      if (expiresAt === null || expiresAt <= now) return false;
+      entries.push([call.key, makeEntry(cut, storedAt, expiresAt, call.key)]);
+    }
+    for (const [key, entry] of entries) l1.set(key, entry);
+    return true;
+  }
+
+  async function run(req: IncomingMessage, res: ServerResponse, match: MatchedRequest, dispatch: () => void): Promise<void> {
+    const started = performance.now();
+    const l1 = deps.l1;
+    const planned = l1 ? plan(match) : null;
+    if (!l1 || !planned) {
+      counts.count('pass');
+      return dispatch();
+    }
+    const versions = await versionsOf(planned);
+    if (!versions) {
+      counts.count('pass');
+      return dispatch();
+    }
+    const calls: Planned[] = planned.map((c) => ({ ...c, key: keyOf(c, versions) }));
+    const now = Date.now();
+    const entries: Entry[] = [];
+    for (const c of calls) {
+      const e = l1.get(c.key);
+      if (!e || e.expiresAt <= now) break;
+      entries.push(e);
+    }
+    if (entries.length === calls.length) {
+      if (await allowedByRateLimit(req, calls.length)) return answer(req, res, match, calls, entries, started);
+      counts.count('pass');
+      return dispatch();
+    }
+    // A miss (or a batch with one): tRPC answers, and its answer is kept if it is clean.
+    counts.count('miss');
+    // Generation '0' is "none yet", which comes back after a clear or a lost node: never a key.
+    if ([...versions.values()].some((v) => v.gen === '0')) return dispatch();
+    const watch = deps.tap.watch(versions);
+    const captured = captureResponse(res);
+    try {
+      dispatch();
+    } finally {
+      void captured.then((c) => {
+        const clean = watch.done();
+        try {
+          if (store(c, clean, match, calls, l1)) counts.count('stored');
+        } catch (err) {
+          deps.log.warn({ err }, 'fast path: could not store an answer');
+        }
+      });
+    }
+  }
+
+  return {
+    serve(req, res, url, trpc) {
+      const match = matchRequest(req, url, deps.procedures);
+      if (!match) return trpc();
+      let dispatched = false;
+      const dispatch = () => {
+        dispatched = true;
+        trpc();
+      };
+      run(req, res, match, dispatch).catch((err: unknown) => {
+        deps.log.error({ err, path: url.pathname }, 'fast path failed');
+        if (!dispatched && !res.headersSent) dispatch();
+        else if (!res.writableEnded) res.destroy();
+      });
+    },
+  };
+}

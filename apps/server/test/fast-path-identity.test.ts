@@ -1,0 +1,135 @@
+// Wire identity (issue 15): for the same request, the fast path answers what tRPC answers — status,
+// the headers that matter, and the body byte for byte after normalising only the cache status/age —
+// over every procedure it serves, invalid inputs, unknown symbols and batches of mixed hits, misses
+// and errors. The reference is a second server on the same database and cache with FAST_PATH=off.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, startServer, type RunningServer } from '@wick/server';
+import { MINUTE, startWick, T0, type Wick } from '@wick/server/testing';
+import { get, metricValue, normalised, statuses, trpcPath, type Call, type RawAnswer } from './fast-path-http.ts';
+
+let fast: Wick;
+let ref: RunningServer;
+beforeAll(async () => {
+  fast = await startWick('fastpath_identity');
+  ref = await startServer(loadConfig({ ...fast.env, FAST_PATH: 'off' }));
+});
+afterAll(async () => {
+  await ref?.close();
+  await fast?.close();
+});
+
+const symbol = fc.constantFrom('BTCUSDT', 'ETHUSDT', 'ethusdt', 'NOPEUSDT');
+const interval = fc.constantFrom('1m', '5m', '1h');
+// Small pools, so that later runs meet inputs that are equal, or equal but for one field, to earlier
+// ones: a stored answer served under the wrong key would show as a body that differs from tRPC's.
+const window = fc.record(
+  {
+    limit: fc.constantFrom(1, 2, 50, 200, 0),
+    to: fc.constantFrom(T0 - MINUTE, T0 - 100 * MINUTE, T0 - 1000 * MINUTE, T0 - 2500 * MINUTE),
+    from: fc.constantFrom(T0 - 2900 * MINUTE, T0 - 2000 * MINUTE),
+  },
+  { requiredKeys: ['limit'] },
+);
+const params = fc.oneof(
+  fc.constant({}),
+  fc.record({ period: fc.constantFrom(5, 14, 20) }),
+  fc.constant({ period: -3 }),
+  fc.constant({ nonsense: true }),
+);
+const computeInput = fc
+  .tuple(symbol, interval, fc.constantFrom('rsi', 'ema', 'sma', 'macd', 'bogus'), params, window)
+  .map(([s, i, indicator, p, w]) => ({ symbol: s, interval: i, indicator, params: p, ...w }));
+const call: fc.Arbitrary<Call> = fc.oneof(
+  { weight: 4, arbitrary: computeInput.map((input) => ({ path: 'indicators.compute', input })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(symbol, interval, window)
+      .map(([s, i, w]): Call => ({ path: 'candles.range', input: { symbol: s, interval: i, ...w } })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.array(computeInput, { minLength: 0, maxLength: 3 }).map((items) => ({ path: 'indicators.batch', input: { items } })),
+  },
+  { weight: 1, arbitrary: fc.constant({ path: 'indicators.catalog' }) },
+);
+const request = fc.oneof(
+  call.map((c) => ({ calls: [c], batch: false })),
+  fc.array(call, { minLength: 1, maxLength: 3 }).map((calls) => ({ calls, batch: true })),
+);
+
+const HEADERS = ['content-type', 'retry-after'] as const;
+const same = (a: RawAnswer, b: RawAnswer) => {
+  expect(a.status).toBe(b.status);
+  for (const h of HEADERS) expect(a.headers[h]).toBe(b.headers[h]);
+  expect(normalised(a.text)).toBe(normalised(b.text));
+};
+/** Every call of the answer succeeded (and no indicators.batch item failed): the fast path may keep it. */
+const storable = (r: RawAnswer) => r.status === 200 && !r.text.includes('"ok":false');
+
+describe('fast path: wire identity with the tRPC path', () => {
+  it('answers every request as tRPC does, and serves repeated successful ones from stored bytes', async () => {
+    let served = 0;
+    let storableRuns = 0;
+    const errors = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(request, async ({ calls, batch }) => {
+        const path = trpcPath(calls, batch);
+        const first = await get(fast.url, path);
+        const truth = await get(ref.url, path);
+        same(first, truth);
+        // The first answer may be stored under the version read before it (a series' first read
+        // creates its generation, so that one is keyed under "no generation yet"): ask twice more.
+        await get(fast.url, path);
+        const again = await get(fast.url, path);
+        same(again, truth);
+        if (truth.status !== 200) errors.add(truth.status);
+        if (storable(truth)) {
+          storableRuns++;
+          // Served by the fast path: it carries an ETag (tRPC's answers never do), and says `hit`.
+          expect(again.headers.etag).toMatch(/^W\/"/);
+          expect(again.headers['content-length']).toBe(String(Buffer.byteLength(again.text)));
+          expect(statuses(again.text).every((s) => s === 'hit')).toBe(true);
+          served++;
+        } else {
+          expect(again.headers.etag).toBeUndefined();
+        }
+      }),
+      { numRuns: 120, seed: 15 },
+    );
+    // The property must have met both kinds of request, and errors of more than one kind.
+    expect(storableRuns).toBeGreaterThan(10);
+    expect(served).toBe(storableRuns);
+    expect(errors.size).toBeGreaterThanOrEqual(2);
+    const m = await fast.server.registry.metrics();
+    expect(metricValue(m, 'wick_fast_path_requests_total', 'outcome="hit"')).toBeGreaterThanOrEqual(served);
+  });
+
+  it('a batch of stored answers of every served procedure is assembled from their bytes as tRPC would batch them', async () => {
+    const calls: Call[] = [
+      {
+        path: 'indicators.compute',
+        input: { symbol: 'BTCUSDT', interval: '1m', indicator: 'rsi', params: { period: 14 }, limit: 200, to: T0 - MINUTE },
+      },
+      { path: 'candles.range', input: { symbol: 'ETHUSDT', interval: '5m', limit: 50, to: T0 - 60 * MINUTE } },
+      { path: 'indicators.catalog' },
+      { path: 'indicators.batch', input: { items: [{ symbol: 'ETHUSDT', interval: '1m', indicator: 'ema', params: {}, limit: 100 }] } },
+    ];
+    // Stored one by one (each as a single call), then asked for together: every item comes from the store.
+    for (const c of calls) for (let i = 0; i < 2; i++) await get(fast.url, trpcPath([c], false));
+    const hitsBefore = metricValue(await fast.server.registry.metrics(), 'wick_fast_path_requests_total', 'outcome="hit"');
+    const path = trpcPath(calls, true);
+    const fromStore = await get(fast.url, path);
+    const truth = await get(ref.url, path);
+    same(fromStore, truth);
+    expect(fromStore.status).toBe(200);
+    expect(fromStore.headers.etag).toMatch(/^W\/"/);
+    expect(metricValue(await fast.server.registry.metrics(), 'wick_fast_path_requests_total', 'outcome="hit"')).toBe(hitsBefore + 1);
+    // The same answer gzip-encoded, chosen by Accept-Encoding, decodes to the same bytes.
+    const gz = await get(fast.url, path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.wire.length).toBeLessThan(Buffer.byteLength(gz.text) / 2);
+    expect(normalised(gz.text)).toBe(normalised(truth.text));
+  });
+});
