@@ -9,7 +9,10 @@ import { serverEnv, spawnServer, type ServerProcess } from '@wick/server/testing
 import superjson from 'superjson';
 import { runScenario } from '../ci/k6-runner.ts';
 
-const BURST = Number(process.env.BURST ?? 1000);
+// BENCH_SMOKE=1 (the README test): the same arms and code paths at tiny sizes, ~1 s cells.
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const BURST = Number(process.env.BURST ?? (SMOKE ? 50 : 1000));
+if (SMOKE) console.log(`burst: smoke run (BENCH_SMOKE=1): ${BURST} calls, 3 s of background load, one day seeded`);
 
 async function metric(base: string, name: string, labels?: (l: string) => boolean): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -82,7 +85,7 @@ async function burstOn(urls: string[], salt: number) {
 
 const dbName = 'wick_bench_burst';
 const database = await createTestDatabase(dbName);
-await seed(database);
+await seed(database, SMOKE ? { days: 1, liquidations: 1000 } : {});
 const env = (name: string, extra: Record<string, string>) => {
   const e = serverEnv(name, urlForDatabase(dbName), extra);
   // As `pnpm start` runs: the shipped cache timeout and TTLs.
@@ -107,10 +110,10 @@ try {
       BASE_URL: loader.url,
       K6_PROFILE: 'ci',
       SINGLE_DURATION: '1s',
-      DURATION: '40s',
-      VUS: '20',
+      DURATION: SMOKE ? '3s' : '40s',
+      VUS: SMOKE ? '2' : '20',
     });
-    await sleep(15_000);
+    await sleep(SMOKE ? 1_000 : 15_000);
     results[arm] = await burstOn(
       servers.map((s) => s.url),
       salt + (arm === 'admission on' ? 0 : 1),

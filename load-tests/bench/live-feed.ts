@@ -15,15 +15,17 @@ import { decodeResponse, mutationRequest, queryUrl } from '../lib/trpc-wire.js';
 import { MIX_INDICATORS, prng, zipf } from '../lib/zipf.js';
 import { engineRuns, metric, percentile, query, request } from './http.ts';
 
+// BENCH_SMOKE=1 (the README test): the same three runs and code paths at tiny sizes, ~1 s cells.
+const SMOKE = process.env.BENCH_SMOKE === '1';
 const { values: flags } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' },
-    hot: { type: 'string', default: '4' },
-    writers: { type: 'string', default: '2' },
-    readers: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: SMOKE ? '1' : '30' },
+    warmup: { type: 'string', default: SMOKE ? '1' : '5' },
+    hot: { type: 'string', default: SMOKE ? '2' : '4' },
+    writers: { type: 'string', default: SMOKE ? '1' : '2' },
+    readers: { type: 'string', default: SMOKE ? '2' : '10' },
     speed: { type: 'string', default: '30' },
-    limit: { type: 'string', default: '500' },
+    limit: { type: 'string', default: SMOKE ? '100' : '500' },
   },
 });
 const int = (name: keyof typeof flags, min: number, max: number) => {
@@ -285,8 +287,10 @@ async function clearCache(base: string): Promise<void> {
 async function main() {
   log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`);
   const database = await createTestDatabase(DB_NAME);
-  log(`database ${DB_NAME}: seeding ${HOT} symbols × 7 days of 1m candles, ending at the present`);
-  const report = await seed(database, { symbols: HOT, days: 7, liquidations: 0, seed: 11 });
+  const days = SMOKE ? 1 : 7;
+  if (SMOKE) log('smoke run (BENCH_SMOKE=1): tiny sizes, 1 s cells; the figures mean nothing');
+  log(`database ${DB_NAME}: seeding ${HOT} symbols × ${days} days of 1m candles, ending at the present`);
+  const report = await seed(database, { symbols: HOT, days, liquidations: 0, seed: 11 });
   const symbols = report.symbols.slice(0, HOT);
 
   const env = {

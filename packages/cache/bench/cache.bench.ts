@@ -12,9 +12,12 @@ const NODES = (process.env.VALKEY_NODES ?? '127.0.0.1:7000')
   .split(',')
   .map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) }));
 const CANDLES = 5_000;
-const SEQ = Number(process.env.BENCH_SEQ ?? 2_000);
+// BENCH_SMOKE=1 (the README test): every table, a few calls each.
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const SEQ = Number(process.env.BENCH_SEQ ?? (SMOKE ? 20 : 2_000));
 const CONC = 64;
-const CONC_MS = Number(process.env.BENCH_CONC_MS ?? 3_000);
+const CONC_MS = Number(process.env.BENCH_CONC_MS ?? (SMOKE ? 250 : 3_000));
+if (SMOKE) console.log('cache: smoke run (BENCH_SMOKE=1): a few calls per table; the figures mean nothing');
 // The first design: a script returning { generation, value } (what the hot path was before MGET).
 const LUA_READ = new Script(`local g = redis.call('GET', KEYS[1]) local v = redis.call('GET', KEYS[2]) return {g, v}`);
 const prefix = `wickbench-${randomBytes(3).toString('hex')}`;

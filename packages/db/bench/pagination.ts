@@ -4,8 +4,11 @@
 import { createDatabase, listLiquidations, listSymbols, type KeysetCursor } from '../src/index.ts';
 
 const database = createDatabase({ url: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL });
-const depth = Number(process.env.BENCH_DEPTH ?? 900_000);
-const reps = Number(process.env.BENCH_REPS ?? 30);
+// BENCH_SMOKE=1 (the README test): the same pages, shallow and few.
+const smoke = process.env.BENCH_SMOKE === '1';
+const depth = Number(process.env.BENCH_DEPTH ?? (smoke ? 5_000 : 900_000));
+const reps = Number(process.env.BENCH_REPS ?? (smoke ? 3 : 30));
+if (smoke) console.log('db: smoke run (BENCH_SMOKE=1): depth 5,000, 3 repetitions; the figures mean nothing');
 
 async function cursorAt(where: string, values: unknown[], offset: number): Promise<KeysetCursor | undefined> {
   const [rows] = await database.pool.query({

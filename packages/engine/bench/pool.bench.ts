@@ -13,8 +13,11 @@ import { indicators, requiredColumns } from '@wick/indicators';
 import type { Columns } from '@wick/indicators';
 import { randomCandles, copyColumns } from '../test/fixtures/candles.ts';
 
-const quick = process.argv.includes('--quick');
-const scale = quick ? 0.2 : 1;
+// BENCH_SMOKE=1 (the README test): every table, a few iterations each.
+const smoke = process.env.BENCH_SMOKE === '1';
+const quick = smoke || process.argv.includes('--quick');
+const scale = smoke ? 0.01 : quick ? 0.2 : 1;
+if (smoke) console.log('engine: smoke run (BENCH_SMOKE=1): a few iterations per table; the figures mean nothing');
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   // the MAIN thread: inline = the whole compute; pool = dispatch + reply handling, measured as the
   // main thread's own CPU time per task (schedstat; event-loop utilisation would count the time
   // the main thread sits descheduled while 2 workers hold both cores). Inline wins while cheaper.
-  const sizes = quick ? [500, 2_000, 8_000, 32_000] : [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
+  const sizes = smoke ? [500, 8_000] : quick ? [500, 2_000, 8_000, 32_000] : [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
   const kernels: ComputeItem[] = [
     { indicator: 'sma', params: { period: 20 } },
     rsi,
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
   const crossover = new Map<string, number>();
   for (const n of sizes) {
     const cols = randomCandles(n);
-    const count = Math.max(40, Math.min(quick ? 200 : 600, Math.round(4_000_000 / n)));
+    const count = smoke ? 10 : Math.max(40, Math.min(quick ? 200 : 600, Math.round(4_000_000 / n)));
     const cells: string[] = [];
     for (const k of kernels) {
       const needed = requiredColumns(k.indicator);

@@ -23,7 +23,10 @@ import type { Columns } from '../src/index.ts';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const quick = process.argv.includes('--quick');
+// BENCH_SMOKE=1 (the README test): every kernel, peer and the C harness once, on small series.
+const smoke = process.env.BENCH_SMOKE === '1';
+const quick = smoke || process.argv.includes('--quick');
+const ONCE = { warmupMs: 0, minReps: 1, maxReps: 1, budgetMs: 0, inner: 1 };
 
 // Collect garbage between measurements so one library's garbage is not billed to the next.
 setFlagsFromString('--expose-gc');
@@ -429,21 +432,23 @@ function runSize(n: number, harness: string | null): Row[] {
   const s = makeSeries(n);
   process.stderr.write(`\n${n.toLocaleString('en-US')} candles\n`);
   const file = harness ? writeColumns(s) : '';
-  const cReps = big ? (quick ? 3 : 7) : quick ? 5 : 9;
-  const cInner = big ? 1 : Math.max(1, Math.round(2e6 / n / 20));
+  const cReps = smoke ? 1 : big ? (quick ? 3 : 7) : quick ? 5 : 9;
+  const cInner = big || smoke ? 1 : Math.max(1, Math.round(2e6 / n / 20));
   const rows: Row[] = [];
   for (const name of indicators.keys()) {
     const def = getIndicator(name);
     const params = parseParams(name, {});
     const wickRun: Run = () => def.compute(s.cols, params);
-    const wickInner = big ? 1 : innerFor(wickRun);
-    const wick = measure(wickRun, {
-      warmupMs: big ? 1 : 150, // at 1 M: one call (the 5k pass warmed the JIT)
-      minReps: quick ? 3 : 7,
-      maxReps: quick ? 5 : 15,
-      budgetMs: big ? 1_000 : 300,
-      inner: wickInner,
-    });
+    const wickInner = big || smoke ? 1 : innerFor(wickRun);
+    const wick = smoke
+      ? measure(wickRun, ONCE)
+      : measure(wickRun, {
+          warmupMs: big ? 1 : 150, // at 1 M: one call (the 5k pass warmed the JIT)
+          minReps: quick ? 3 : 7,
+          maxReps: quick ? 5 : 15,
+          budgetMs: big ? 1_000 : 300,
+          inner: wickInner,
+        });
     const hasC = harness !== null && C_FUNCTIONS.has(name);
     const row: Row = {
       name,
@@ -456,9 +461,11 @@ function runSize(n: number, harness: string | null): Row[] {
       try {
         // At 1 M the 5k pass has already warmed the JIT and a peer call costs 0.1–8 s, so no
         // warm-up call and a few samples within a budget. At 5k: many calls per sample.
-        row.peers[peer] = big
-          ? measure(fn, { warmupMs: 0, minReps: 1, maxReps: quick ? 1 : 3, budgetMs: quick ? 0 : 1_500, inner: 1 })
-          : measure(fn, { warmupMs: 150, minReps: quick ? 3 : 5, maxReps: quick ? 5 : 11, budgetMs: 250, inner: innerFor(fn) });
+        row.peers[peer] = smoke
+          ? measure(fn, ONCE)
+          : big
+            ? measure(fn, { warmupMs: 0, minReps: 1, maxReps: quick ? 1 : 3, budgetMs: quick ? 0 : 1_500, inner: 1 })
+            : measure(fn, { warmupMs: 150, minReps: quick ? 3 : 5, maxReps: quick ? 5 : 11, budgetMs: 250, inner: innerFor(fn) });
       } catch (err) {
         process.stderr.write(`  ${peer} ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
       }
@@ -508,16 +515,18 @@ function main(): void {
   }
   const t0 = performance.now();
   // 5k first: it also warms every JS function's JIT before the 1 M pass.
-  const small = runSize(5_000, harness);
-  const large = runSize(1_000_000, harness);
+  const [smallN, largeN] = smoke ? [1_000, 10_000] : [5_000, 1_000_000];
+  const small = runSize(smallN, harness);
+  const large = runSize(largeN, harness);
+  if (smoke) console.log('indicators: smoke run (BENCH_SMOKE=1): 1,000 and 10,000 candles, one call each; the figures mean nothing');
   console.log(
-    `# Wick kernels vs TA-Lib C and JS-callable peers (${quick ? 'quick' : 'full'} run, node ${process.version}, ${cpuClock ? 'CPU time' : 'wall time'})`,
+    `# Wick kernels vs TA-Lib C and JS-callable peers (${smoke ? 'smoke' : quick ? 'quick' : 'full'} run, node ${process.version}, ${cpuClock ? 'CPU time' : 'wall time'})`,
   );
   console.log(
     "\nWick = the registry kernel (getIndicator(name).compute) on Float64Array columns; TA-Lib C = the C function alone (gcc -O2, preallocated outputs, the baseline of the target); C + alloc = the same with calloc-ed outputs per call (a fresh 8 MB array costs ~5 ms of page faults at 1 M, which every kernel returning new Float64Arrays pays); peers get plain arrays / candle objects prepared outside the timing. Default params of Wick's registry everywhere.",
   );
-  printTable(1_000_000, large);
-  printTable(5_000, small);
+  printTable(largeN, large);
+  printTable(smallN, small);
   console.log(`\n(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { isInterval } from '@wick/market';
 import { createDatabase } from '../client.ts';
 import { ImportError } from '../errors.ts';
@@ -29,12 +30,14 @@ const database = createDatabase({ queryTimeoutMs: 600_000 });
 const progress = progressPrinter();
 try {
   await migrate(database);
-  for (const file of positionals) {
+  for (const given of positionals) {
+    // pnpm runs the script in packages/db; a relative path is the user's, from where they ran pnpm (INIT_CWD).
+    const file = resolve(process.env.INIT_CWD ?? process.cwd(), given);
     const started = performance.now();
     const r = await importCsv(database, { file, kind, symbol: values.symbol, interval, onProgress: (p) => progress.update(p) });
     progress.stop();
     const secs = (performance.now() - started) / 1000;
-    console.log(`${file}: ${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged in ${secs.toFixed(2)} s`);
+    console.log(`${given}: ${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged in ${secs.toFixed(2)} s`);
     if (r.rollup.compared > 0) {
       console.log(
         `  ${r.rollup.compared} rows fall on days that have 1m candles: not written (${interval} is derived from 1m there),` +

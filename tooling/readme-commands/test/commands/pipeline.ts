@@ -1,0 +1,73 @@
+// The commands this test runs inside of (npm test) or that it cannot run again here: their wiring is
+// asserted instead. And docker compose, which needs an engine this machine does not have.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { composeServices } from '../../src/compose-file.ts';
+import { REPO_ROOT } from '../../src/environment.ts';
+import { normalized, type ReadmeCommand } from '../../src/readme-commands.ts';
+
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+const scriptsOf = (path: string) => (JSON.parse(read(path)) as { scripts: Record<string, string> }).scripts;
+
+/** npm test: CI runs exactly it, it runs scripts/test.sh, and that runs every package's tests (this one's included). */
+export function npmTestCommand(): void {
+  expect(
+    read('.ci/run')
+      .split('\n')
+      .map((l) => l.trim()),
+  ).toContain('npm test');
+  expect(scriptsOf('package.json').test).toBe('bash scripts/test.sh');
+  expect(read('scripts/test.sh')).toMatch(/turbo run test\b/);
+  expect(scriptsOf('tooling/readme-commands/package.json').test).toMatch(/^vitest run/);
+}
+
+/**
+ * pnpm test:faults is long: it counts as covered only when the pipeline runs it (scripts/test.sh,
+ * or load-tests' own test script); otherwise this fails so that it is wired or the README changes.
+ */
+export function testFaultsCommand(): void {
+  const inTestSh = /test:faults|vitest\.faults\.config/.test(read('scripts/test.sh'));
+  const inLoadTests = /faults/.test(scriptsOf('load-tests/package.json').test ?? '');
+  expect(
+    inTestSh || inLoadTests,
+    'README shows `pnpm test:faults` but npm test does not run it: wire it into scripts/test.sh (or load-tests’ test script)',
+  ).toBe(true);
+}
+
+/**
+ * docker compose needs a Docker engine (none here). What the command names must exist in
+ * docker-compose.yml: each `--profile` on some service, each `run` service (in that profile),
+ * something to `--build`, and the files a `k6 run /scripts/…` path maps to.
+ */
+export function dockerCommand(cmd: ReadmeCommand): void {
+  const text = normalized(cmd.text);
+  const services = composeServices(read('docker-compose.yml'));
+  expect(services.size).toBeGreaterThan(0);
+  const profile = /--profile (\S+)/.exec(text)?.[1];
+  if (profile)
+    expect(
+      [...services.values()].some((s) => s.profiles.includes(profile)),
+      `no service in profile ${profile}`,
+    ).toBe(true);
+  const run = /\brun --rm (\S+)/.exec(text)?.[1] ?? /\brun (?!--)(\S+)/.exec(text)?.[1];
+  if (run) {
+    const service = services.get(run);
+    expect(service, `no service ${run} in docker-compose.yml`).toBeDefined();
+    if (profile) expect(service!.profiles).toContain(profile);
+  }
+  if (/\bup\b.*--build/.test(text)) {
+    expect([...services.values()].some((s) => s.build)).toBe(true);
+    expect(existsSync(join(REPO_ROOT, 'Dockerfile'))).toBe(true);
+    expect(services.get('server')?.ports).toContain('3000:3000');
+  }
+  const script = /\bk6 run (\/\S+)/.exec(text)?.[1];
+  if (script) {
+    const mount = services
+      .get(run ?? 'k6')!
+      .volumes.map((v) => v.split(':'))
+      .find(([, target]) => target !== undefined && script.startsWith(`${target}/`));
+    expect(mount, `no volume of ${run} holds ${script}`).toBeDefined();
+    expect(existsSync(join(REPO_ROOT, mount![0]!, script.slice(mount![1]!.length)))).toBe(true);
+  }
+}
