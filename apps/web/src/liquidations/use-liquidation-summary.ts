@@ -25,6 +25,9 @@ export function useLiquidationSummary(symbol: string | null, interval: Interval,
     ...trpc.liquidations.summary.queryOptions({ symbol: symbol ?? '', bucket: interval, from, to }),
     enabled: symbol !== null && n > 0,
     placeholderData: (previous) => previous,
+    // Each new candle moves the range: a range the chart moved past is never asked again, so it is
+    // not kept (2,000 buckets each; kept for the default 5 min they were most of a live page's heap).
+    gcTime: 0,
   });
   // After a resync of the live stream (events lost) the summary is read again.
   const { refetch } = summary;

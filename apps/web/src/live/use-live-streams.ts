@@ -61,9 +61,11 @@ export function useLiveStreams<T>(name: string, specs: readonly StreamSpec<T>[],
 
   useEffect(() => {
     const streams = open.current;
+    const seen = opened.current;
     return () => {
       for (const close of streams.values()) close();
       streams.clear();
+      seen.clear(); // mounted again (StrictMode does it in development), a stream is a first one again
     };
   }, []);
 }

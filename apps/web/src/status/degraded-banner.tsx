@@ -21,6 +21,7 @@ export function DegradedBanner() {
 
   const dbDown = health.data ? !health.data.db.ok : incidents.dbUnavailableAt !== null;
   const limitedFor = incidents.rateLimitedUntil !== null ? incidents.rateLimitedUntil - now : 0;
+  const busy = incidents.busyUntil !== null && incidents.busyUntil > now;
   return (
     <div className="banners" aria-live="polite">
       {dbDown && (
@@ -32,6 +33,11 @@ export function DegradedBanner() {
       {limitedFor > 0 && (
         <div className="banner banner-warn" role="status" data-testid="rate-limit-banner">
           <strong>Rate limited.</strong> The server asked us to wait; retrying in {Math.ceil(limitedFor / 1000)} s.
+        </div>
+      )}
+      {busy && !dbDown && limitedFor <= 0 && (
+        <div className="banner banner-warn" role="status" data-testid="busy-banner">
+          <strong>Server busy.</strong> It is shedding load; retrying shortly.
         </div>
       )}
       {health.isError && !dbDown && (

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { errorCode, retryAfterMs } from '../api-errors.ts';
+import { errorCode, retryAfterMs, shedReason } from '../api-errors.ts';
 
 /** What went wrong lately across all queries, for the banners (fed by the QueryCache's onError). */
 export interface Incidents {
@@ -7,9 +7,14 @@ export interface Incidents {
   dbUnavailableAt: number | null;
   /** Until when the server asked us to hold off (TOO_MANY_REQUESTS), ms. */
   rateLimitedUntil: number | null;
+  /** Until when the server is shedding work (admission control: busy, not broken), ms. */
+  busyUntil: number | null;
 }
 
-let state: Incidents = { dbUnavailableAt: null, rateLimitedUntil: null };
+/** A shed answer says "Retry-After" in a header the client does not expose; the server's default is 1 s. */
+const SHED_RETRY_MS = 1000;
+
+let state: Incidents = { dbUnavailableAt: null, rateLimitedUntil: null, busyUntil: null };
 const listeners = new Set<() => void>();
 
 function set(next: Partial<Incidents>) {
@@ -17,9 +22,20 @@ function set(next: Partial<Incidents>) {
   for (const l of listeners) l();
 }
 
+/** The incidents now, outside React (tests). */
+export function peekIncidents(): Incidents {
+  return state;
+}
+
+/** Test seam: forget every incident. */
+export function resetIncidents(): void {
+  set({ dbUnavailableAt: null, rateLimitedUntil: null, busyUntil: null });
+}
+
 export function recordFailure(err: unknown, now = Date.now()): void {
   const code = errorCode(err);
-  if (code === 'SERVICE_UNAVAILABLE') set({ dbUnavailableAt: now });
+  if (shedReason(err) !== null) set({ busyUntil: now + SHED_RETRY_MS });
+  else if (code === 'SERVICE_UNAVAILABLE') set({ dbUnavailableAt: now });
   if (code === 'TOO_MANY_REQUESTS') set({ rateLimitedUntil: now + (retryAfterMs(err) ?? 1000) });
 }
 
