@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ServerConfig } from './config.ts';
@@ -21,10 +21,11 @@ export interface SocketLimits {
   /** Sockets open at once; past it new connections are refused by the kernel-side accept. */
   maxConnections: number;
   /**
-   * Idle sockets kept: open, but with no request in progress (never sent one, between keep-alive
-   * requests, or a slowloris still dripping headers). Past it the socket idle longest is closed to
-   * make room, so a flood of idle sockets can never lock a new client (health, a load balancer's
-   * probe) out the way a plain connection cap would.
+   * Sockets kept that have not sent a first request (connected and silent, or a slowloris still
+   * dripping headers). Past it the one silent longest is closed to make room, so a flood of idle
+   * sockets can never lock a new client (health, a load balancer's probe) out the way a plain
+   * connection cap would. Keep-alive sockets between requests are bounded by keepAliveTimeout
+   * instead: closing one here would race the client reusing it (a reset on its next request).
    */
   maxIdleSockets: number;
 }
@@ -57,8 +58,6 @@ const REFUSALS: SocketRefusal[] = ['idle_evicted', 'body_too_large', 'header_too
 const LINGER_MS = 2000;
 
 interface Tracked {
-  /** Requests in progress on the socket. */
-  active: number;
   /** socket.bytesRead at the last look (node's count, kept without a 'data' listener). */
   lastBytes: number;
   /** Since when it has been silent: it went idle, or bytes were last seen arriving. */
@@ -74,9 +73,9 @@ const IDLE_GRACE_MS = 1000;
 const SWEEP_MS = 250;
 
 /**
- * Applies the limits to a server made with serverOptions(limits). Tracks each socket's requests in
- * progress; idle sockets are kept in the order they became idle (a Set keeps insertion order), so
- * the one silent longest is the one closed when more than maxIdleSockets are idle.
+ * Applies the limits to a server made with serverOptions(limits). Sockets that have not sent a first
+ * request are kept in the order they connected (a Set keeps insertion order), so the one silent
+ * longest is the one closed when more than maxIdleSockets wait.
  */
 export function guardSockets(server: Server, limits: SocketLimits, registry?: Registry): SocketGuard {
   const tracked = new Map<Socket, Tracked>();
@@ -98,8 +97,8 @@ export function guardSockets(server: Server, limits: SocketLimits, registry?: Re
       labelNames: ['state'],
       registers: [registry],
       collect() {
-        this.set({ state: 'idle' }, idle.size);
-        this.set({ state: 'active' }, tracked.size - idle.size);
+        this.set({ state: 'before_first_request' }, idle.size);
+        this.set({ state: 'served' }, tracked.size - idle.size);
       },
     });
   }
@@ -135,7 +134,7 @@ export function guardSockets(server: Server, limits: SocketLimits, registry?: Re
 
   server.maxConnections = limits.maxConnections;
   server.on('connection', (socket: Socket) => {
-    tracked.set(socket, { active: 0, lastBytes: socket.bytesRead, silentSince: performance.now() });
+    tracked.set(socket, { lastBytes: socket.bytesRead, silentSince: performance.now() });
     idle.add(socket);
     socket.once('close', () => {
       tracked.delete(socket);
@@ -143,19 +142,10 @@ export function guardSockets(server: Server, limits: SocketLimits, registry?: Re
     });
     if (idle.size > limits.maxIdleSockets) sweep();
   });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  server.on('request', (req: IncomingMessage) => {
     const socket = req.socket;
-    const state = tracked.get(socket);
-    if (!state) return;
-    state.active++;
+    // It has sent a request: no longer idle-cap material (keepAliveTimeout bounds it from here).
     idle.delete(socket);
-    res.once('close', () => {
-      state.active--;
-      if (state.active > 0 || socket.destroyed) return;
-      state.lastBytes = socket.bytesRead;
-      state.silentSince = performance.now();
-      idle.add(socket);
-    });
   });
   // Header overflow, timeouts, malformed requests: answer the client once (node's default destroys
   // the socket at once, so a client still sending its 1 MB URL sees a reset instead of the 431).
@@ -164,6 +154,9 @@ export function guardSockets(server: Server, limits: SocketLimits, registry?: Re
     if (answered.has(socket)) return;
     answered.add(socket);
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    // A response already on its way (keep-alive: the previous request's) must not get raw bytes in
+    // its middle; node's own default handler makes the same check.
+    if ((socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent) return void socket.destroy();
     const [reason, status, message] = CLIENT_ERRORS[err.code ?? ''] ?? CLIENT_ERRORS.default!;
     count(reason);
     const body = JSON.stringify({ error: message.replace('%', String(limits.maxHeaderBytes)) });

@@ -51,6 +51,7 @@ describe('stored bytes', () => {
             cut.ages.map((age) => captureAt - age),
             Infinity,
             'k',
+            'W/"k"',
           );
         });
         const now = captureAt + later;

@@ -88,7 +88,7 @@ describe('socket limits', () => {
     await until(() => senderClosed);
     expect(senderText).toMatch(/^HTTP\/1\.1 200 /);
     expect(health).toEqual([200, 200, 200, 200, 200]);
-    expect(await metric('wick_http_sockets', /state="idle"/)).toBeLessThanOrEqual(IDLE_CAP);
+    expect(await metric('wick_http_sockets', /state="before_first_request"/)).toBeLessThanOrEqual(IDLE_CAP);
     expect((await metric('wick_http_refused_total', /reason="idle_evicted"/)) - evictedBefore).toBeGreaterThanOrEqual(300 - IDLE_CAP);
     for (const s of flood) s.destroy();
   });

@@ -17,6 +17,8 @@ export interface Entry {
   expiresAt: number;
   /** Part of the ETag: what this answer is (procedure, canonical input, version). */
   tag: string;
+  /** The ETag of this answer asked for alone. */
+  etag: string;
   bytes: number;
 }
 
@@ -55,12 +57,12 @@ export function cutSlots(body: Buffer): Cut | null {
   return { fixed, statuses, ages };
 }
 
-export function makeEntry(cut: Cut, storedAt: number[], expiresAt: number, tag: string): Entry {
+export function makeEntry(cut: Cut, storedAt: number[], expiresAt: number, tag: string, etag: string): Entry {
   const fixed = cut.fixed.map((b) => Buffer.from(b));
   const rawBytes = fixed.reduce((n, b) => n + b.length, 0);
   const gz = rawBytes >= GZIP_MIN_BYTES ? fixed.map(deflateSegment) : null;
   const bytes = rawBytes + (gz?.reduce((n, b) => n + b.length, 0) ?? 0) + 64 * storedAt.length + tag.length + 64;
-  return { fixed, storedAt, gz, expiresAt, tag, bytes };
+  return { fixed, storedAt, gz, expiresAt, tag, etag, bytes };
 }
 
 /** What a hit answers at `now`: every slot says `hit` and its age. */

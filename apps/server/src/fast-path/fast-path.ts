@@ -9,6 +9,7 @@ import {
   type Services,
 } from '@wick/api';
 import type { CacheVersion, SeriesRef, WickCache } from '@wick/cache';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { canonicalJson } from './canonical.ts';
@@ -112,7 +113,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     started: number,
   ): void {
     const now = Date.now();
-    const etag = entries.length === 1 && !match.batch ? etagOf([entries[0]!.tag]) : etagOf(entries.map((e) => e.tag));
+    const etag = entries.length === 1 && !match.batch ? entries[0]!.etag : etagOf(entries.map((e) => e.tag));
     const headers: OutgoingHttpHeaders = {
       'content-type': 'application/json',
       vary: vary(rateLimited),
@@ -186,16 +187,40 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       const storedAt = cut.ages.map((age) => now - age);
       const expiresAt = call.procedure.expiresAt(call.input, data, Math.min(now, ...storedAt), deps.cache);
       if (expiresAt === null || expiresAt <= now) return false;
-      entries.push([call.key, makeEntry(cut, storedAt, expiresAt, call.key)]);
+      entries.push([call.key, makeEntry(cut, storedAt, expiresAt, call.key, etagOf([call.key]))]);
     }
     for (const [key, entry] of entries) l1.set(key, entry);
     return true;
   }
 
-  async function run(req: IncomingMessage, res: ServerResponse, match: MatchedRequest, dispatch: () => void): Promise<void> {
+  /**
+   * What a URL asks for, parsed once: the match and its calls through the schemas are pure functions
+   * of the URL, so a hit skips JSON.parse, zod and the canonical key (bounded by URL bytes).
+   */
+  const parsedUrls = new LRUCache<string, { match: MatchedRequest | null; planned: Omit<Planned, 'key'>[] | null }>({
+    maxSize: 8 * 1024 * 1024,
+    sizeCalculation: (_v, k) => k.length + 256,
+  });
+  function parse(req: IncomingMessage, url: URL): { match: MatchedRequest | null; planned: Omit<Planned, 'key'>[] | null } {
+    const id = req.url ?? '';
+    let parsed = parsedUrls.get(id);
+    if (!parsed) {
+      const match = matchRequest(req, url, deps.procedures);
+      parsed = { match, planned: match ? plan(match) : null };
+      parsedUrls.set(id, parsed);
+    }
+    return parsed;
+  }
+
+  async function run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    match: MatchedRequest,
+    planned: Omit<Planned, 'key'>[] | null,
+    dispatch: () => void,
+  ): Promise<void> {
     const started = performance.now();
     const l1 = deps.l1;
-    const planned = l1 ? plan(match) : null;
     if (!l1 || !planned) {
       counts.count('pass');
       return dispatch();
@@ -240,14 +265,15 @@ export function createFastPath(deps: FastPathDeps): FastPath {
 
   return {
     serve(req, res, url, trpc) {
-      const match = matchRequest(req, url, deps.procedures);
+      if (req.method !== 'GET' || req.headers['trpc-accept'] !== undefined) return trpc();
+      const { match, planned } = parse(req, url);
       if (!match) return trpc();
       let dispatched = false;
       const dispatch = () => {
         dispatched = true;
         trpc();
       };
-      run(req, res, match, dispatch).catch((err: unknown) => {
+      run(req, res, match, planned, dispatch).catch((err: unknown) => {
         deps.log.error({ err, path: url.pathname }, 'fast path failed');
         if (!dispatched && !res.headersSent) dispatch();
         else if (!res.writableEnded) res.destroy();
