@@ -6,28 +6,44 @@
 //   --mix S            the Zipf hit-rate run (default 60)
 //   --samples N        sequential samples per latency measurement (default 300)
 //   --out FILE         report file (default docs/benchmarks.md at the repo root)
+// BENCH_SMOKE=1: the same code paths on a tiny database of its own (wick_bench_e2e_smoke) with ~1 s
+// cells; prints the report but never writes it (the README test runs every README command this way).
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnServer, type ServerProcess } from '@wick/server/testing';
 import { OURS, SEEDS } from '../lib/targets.js';
 import { mutationRequest, queryUrl } from '../lib/trpc-wire.js';
 import { MIX_INDICATORS, mixOf, prng, zipf } from '../lib/zipf.js';
-import { engineRuns, metric, query, request, simultaneous, stats, streamCount } from './http.ts';
-import { load, type LoadResult } from './load.ts';
-import { prepareDatabase, SEED } from './prepare.ts';
+import {
+  engineRuns,
+  loadCell,
+  metric,
+  query,
+  request,
+  simultaneous,
+  startRawServer,
+  stats,
+  streamCount,
+  wickCpuSeconds,
+  type Cell,
+} from './http.ts';
+import { load } from './load.ts';
+import { prepareDatabase, SEED, SMOKE_DB, SMOKE_SEED } from './prepare.ts';
 import { renderReport, type Row } from './report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SMOKE = process.env.BENCH_SMOKE === '1';
+if (SMOKE) console.log('e2e: smoke run (BENCH_SMOKE=1): a tiny database of its own, ~1 s cells; the figures mean nothing');
 const { values: flags } = parseArgs({
   options: {
-    liquidations: { type: 'string', default: '5000000' },
-    seconds: { type: 'string', default: '10' },
-    mix: { type: 'string', default: '60' },
-    samples: { type: 'string', default: '300' },
+    liquidations: { type: 'string', default: SMOKE ? '10000' : '5000000' },
+    seconds: { type: 'string', default: SMOKE ? '1' : '10' },
+    mix: { type: 'string', default: SMOKE ? '1' : '60' },
+    samples: { type: 'string', default: SMOKE ? '10' : '300' },
     out: { type: 'string', default: resolve(root, 'docs/benchmarks.md') },
   },
 });
@@ -44,6 +60,13 @@ const CONNECTIONS = [1, 10, 50] as const;
 const ADMIN = 'bench-admin-key';
 const SYMBOL = 'BTCUSDT';
 const CANDLES = 1000;
+/** Identical cold calls of the stampede (fewer in the smoke run, same code path). */
+const STAMPEDE = SMOKE ? 100 : 1000;
+/**
+ * The hot-path targets of issue 15 (fast path past the tRPC floor); candidates for lib/targets.js.
+ * The batch baseline is indicators.batch × 3 at c=50 as measured in 2026-11 (docs/benchmarks.md).
+ */
+const FAST = Object.freeze({ vsFloor: 10, vsRaw: 0.5, p50Ms: 0.5, batch3Baseline: 157, batch3Times: 5 });
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`[e2e ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -64,7 +87,8 @@ async function main() {
   const box = machine();
   const loadStart = loadavg()[0]!;
   log(`machine: ${box.nproc} × ${box.cpu}, ${box.mem}, Node ${box.node}`);
-  const db = await prepareDatabase(LIQUIDATIONS, log);
+  const db = await prepareDatabase(LIQUIDATIONS, log, SMOKE ? { database: SMOKE_DB, seed: SMOKE_SEED } : undefined);
+  const seedShape = SMOKE ? SMOKE_SEED : SEED;
   const [[ver]] = (await db.database.pool.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
 
   const env = {
@@ -74,13 +98,29 @@ async function main() {
     LOG_LEVEL: 'error',
     DATABASE_URL: db.url,
     VALKEY_NODES: process.env.VALKEY_NODES ?? '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002',
-    CACHE_PREFIX: 'bench_e2e',
+    CACHE_PREFIX: SMOKE ? 'bench_e2e_smoke' : 'bench_e2e',
     ADMIN_API_KEYS: ADMIN,
     RATE_LIMIT: '0',
   };
-  log('starting two server processes');
-  const servers: ServerProcess[] = await Promise.all([spawnServer(env), spawnServer(env)]);
-  const [A, B] = servers.map((s) => s.url) as [string, string];
+  log('starting four server processes: two as configured (fast path on), tRPC only, fast path without L1');
+  const servers: ServerProcess[] = await Promise.all([
+    spawnServer(env),
+    spawnServer(env),
+    spawnServer({ ...env, FAST_PATH: 'off' }),
+    spawnServer({ ...env, FAST_PATH_L1: 'off' }),
+  ]);
+  const [A, B, T, N] = servers.map((s) => s.url) as [string, string, string, string];
+  // Just started on a shared box, a process may still shed work (admission: event-loop delay): wait it out.
+  for (const base of [A, B, T, N]) {
+    for (let i = 0; ; i++) {
+      const r = await request(queryUrl(base, 'candles.range', { symbol: SYMBOL, interval: '1m', limit: 1 }));
+      if (r.status === 200) break;
+      if (r.status !== 503 || i >= 120) throw new Error(`server ${base} is not answering: ${r.status} ${r.body}`);
+      await new Promise((done) => setTimeout(done, 500));
+    }
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'wick-bench-'));
+  let raw: Awaited<ReturnType<typeof startRawServer>> | undefined;
   const rows: Row[] = [];
   const tables: string[] = [];
   try {
@@ -103,29 +143,65 @@ async function main() {
     const urls = {
       noop: queryUrl(A, 'noop'),
       noopPayload: queryUrl(A, 'noopPayload'),
+      raw: '',
       compute: queryUrl(A, 'indicators.compute', std),
+      computeNoL1: queryUrl(N, 'indicators.compute', std),
+      computeTrpc: queryUrl(T, 'indicators.compute', std),
       batch3: queryUrl(A, 'indicators.batch', batch3),
+      batch3Trpc: queryUrl(T, 'indicators.batch', batch3),
     };
-    for (const u of [urls.compute, urls.batch3]) await request(u);
+    const cpuOf: Record<string, () => Promise<number>> = {};
+    for (const [name, url] of Object.entries(urls)) if (url) cpuOf[name] = wickCpuSeconds(new URL(url).origin);
+    // Until the fast path serves them (an ETag): a series' first read creates its generation.
+    let etag = '';
+    for (const u of [urls.compute, urls.batch3, urls.computeNoL1, urls.computeTrpc, urls.batch3Trpc]) {
+      for (let i = 0; i < 5; i++) {
+        const tag = (await request(u)).headers.etag;
+        if (u === urls.compute && tag) etag = tag;
+        if (tag || u === urls.computeNoL1 || u === urls.computeTrpc || u === urls.batch3Trpc) break;
+      }
+    }
+    if (!etag) throw new Error('the fast path never served the standard compute request');
+    // The raw baseline writes exactly the bytes a cached compute answer has.
+    const rawBody = (await request(urls.compute)).body;
+    writeFileSync(join(tmp, 'body.json'), rawBody);
+    raw = await startRawServer(join(tmp, 'body.json'));
+    urls.raw = raw.url + '/';
+    cpuOf.raw = raw.cpuSeconds;
+    const revalidate = { 'if-none-match': etag };
+    const gzip = { 'accept-encoding': 'gzip' };
 
     // --- one at a time ----------------------------------------------------------------------
-    log(`one at a time: ${SAMPLES * 4} sequential requests`);
+    log(`one at a time: ${SAMPLES * 2} sequential requests × ${Object.keys(urls).length + 1}`);
     const seq: Record<string, ReturnType<typeof stats>> = {};
-    for (const [name, url] of Object.entries(urls)) {
+    const sequential = async (url: string, headers?: Record<string, string>) => {
       const ms: number[] = [];
-      for (let i = 0; i < 50; i++) await request(url);
-      for (let i = 0; i < SAMPLES * 2; i++) ms.push((await request(url)).ms);
-      seq[name] = stats(ms);
-    }
+      for (let i = 0; i < 50; i++) await request(url, headers ? { headers } : {});
+      for (let i = 0; i < SAMPLES * 2; i++) ms.push((await request(url, headers ? { headers } : {})).ms);
+      return stats(ms);
+    };
+    for (const [name, url] of Object.entries(urls)) seq[name] = await sequential(url);
+    seq.notModified = await sequential(urls.compute, revalidate);
 
-    // --- throughput at 1, 10, 50 connections --------------------------------------------------
-    const tp: Record<string, Record<number, LoadResult>> = { noop: {}, noopPayload: {}, compute: {}, batch3: {} };
+    // --- throughput at 1, 10, 50 connections (CPU per answer of the serving process) -----------
+    const tp: Record<string, Record<number, Cell>> = Object.fromEntries(Object.keys(urls).map((n) => [n, {}]));
     for (const c of CONNECTIONS) {
       for (const [name, url] of Object.entries(urls)) {
         log(`autocannon ${name} at ${c} connection(s), ${SECONDS} s`);
-        tp[name]![c] = await load({ url, connections: c, seconds: SECONDS });
+        tp[name]![c] = await loadCell({ url, connections: c, seconds: SECONDS, cpuSeconds: cpuOf[name]! });
       }
     }
+    log(`autocannon: 304 revalidation and gzip of the cached compute at 50 connections, ${SECONDS} s each`);
+    const notModified = await loadCell({
+      url: urls.compute,
+      connections: 50,
+      seconds: SECONDS,
+      headers: revalidate,
+      expect: 304,
+      cpuSeconds: cpuOf.compute!,
+    });
+    const gzipped = await loadCell({ url: urls.compute, connections: 50, seconds: SECONDS, headers: gzip, cpuSeconds: cpuOf.compute! });
+    raw.stop();
 
     // --- cold: candles cached, result not -------------------------------------------------------
     // ATR 14 reads exactly the history RSI 14 does (lookback 14 + Wilder decay), so computing ATR
@@ -157,7 +233,7 @@ async function main() {
     const fully = stats(fullyMs);
 
     // --- stampede ---------------------------------------------------------------------------
-    log('stampede: 1,000 identical cold requests across two processes');
+    log(`stampede: ${STAMPEDE} identical cold requests across two processes`);
     const before = await Promise.all([
       engineRuns(A),
       engineRuns(B),
@@ -165,7 +241,7 @@ async function main() {
       metric(B, 'wick_candle_db_loads_total'),
     ]);
     const stampedeReq = { ...std, to: stampedeTo };
-    const targets = Array.from({ length: 1000 }, (_, i) => queryUrl(i % 2 === 0 ? A : B, 'indicators.compute', stampedeReq));
+    const targets = Array.from({ length: STAMPEDE }, (_, i) => queryUrl(i % 2 === 0 ? A : B, 'indicators.compute', stampedeReq));
     const sStart = performance.now();
     const answers = await simultaneous(targets);
     const sMs = performance.now() - sStart;
@@ -182,7 +258,7 @@ async function main() {
     for (const a of answers)
       if (a.status !== 200)
         failures[a.status === 0 ? a.body : `http ${a.status}`] = (failures[a.status === 0 ? a.body : `http ${a.status}`] ?? 0) + 1;
-    if (ok200 < 1000) log(`stampede: ${1000 - ok200} failed: ${JSON.stringify(failures)}`);
+    if (ok200 < STAMPEDE) log(`stampede: ${STAMPEDE - ok200} failed: ${JSON.stringify(failures)}`);
     const distinctValues = new Set(
       answers
         .filter((a) => a.status === 200)
@@ -311,7 +387,43 @@ async function main() {
     // --- the report ------------------------------------------------------------------------------
     const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
     const c50 = (n: string) => tp[n]![50]!;
+    const fullBytes = c50('compute').bytesPerReq;
     rows.push(
+      {
+        what: 'fast path: cached compute req/s at 50 connections vs `noopPayload` (the tRPC floor)',
+        measured: `${f(c50('compute').reqPerS, 0)} vs ${f(c50('noopPayload').reqPerS, 0)} req/s = ${f(c50('compute').reqPerS / c50('noopPayload').reqPerS, 1)}× (tRPC path ${f(c50('computeTrpc').reqPerS, 0)})`,
+        ours: `≥ ${FAST.vsFloor}×`,
+        seeds: '—',
+        met: c50('compute').reqPerS >= FAST.vsFloor * c50('noopPayload').reqPerS,
+      },
+      {
+        what: 'fast path: cached compute req/s at 50 connections vs raw node:http writing the same bytes',
+        measured: `${f(c50('compute').reqPerS, 0)} vs ${f(c50('raw').reqPerS, 0)} req/s = ${f((100 * c50('compute').reqPerS) / c50('raw').reqPerS, 0)} %`,
+        ours: `≥ ${FAST.vsRaw * 100} %`,
+        seeds: '—',
+        met: c50('compute').reqPerS >= FAST.vsRaw * c50('raw').reqPerS,
+      },
+      {
+        what: 'fast path: cached compute one at a time',
+        measured: `p50 ${f(seq.compute!.p50)} ms (tRPC path ${f(seq.computeTrpc!.p50)} ms, raw ${f(seq.raw!.p50)} ms)`,
+        ours: `p50 ≤ ${FAST.p50Ms} ms`,
+        seeds: '—',
+        met: seq.compute!.p50 <= FAST.p50Ms,
+      },
+      {
+        what: 'fast path: cached `indicators.batch` × 3 req/s at 50 connections vs 2026-11',
+        measured: `${f(c50('batch3').reqPerS, 0)} req/s = ${f(c50('batch3').reqPerS / FAST.batch3Baseline, 1)}× ${FAST.batch3Baseline} (tRPC path now ${f(c50('batch3Trpc').reqPerS, 0)})`,
+        ours: `≥ ${FAST.batch3Times}× ${FAST.batch3Baseline}`,
+        seeds: '—',
+        met: c50('batch3').reqPerS >= FAST.batch3Times * FAST.batch3Baseline,
+      },
+      {
+        what: '304 revalidation (If-None-Match) of the cached compute at 50 connections',
+        measured: `${f(notModified.reqPerS, 0)} req/s, ${f(notModified.bytesPerReq, 0)} B/answer vs full ${f(c50('compute').reqPerS, 0)} req/s, ${f(fullBytes, 0)} B (gzip ${f(gzipped.reqPerS, 0)} req/s, ${f(gzipped.bytesPerReq, 0)} B)${notModified.failed > 0 ? `; ${notModified.failed} not 304` : ''}`,
+        ours: 'fewer bytes, more req/s than a full answer',
+        seeds: '—',
+        met: notModified.failed === 0 && notModified.bytesPerReq < fullBytes / 10 && notModified.reqPerS >= c50('compute').reqPerS,
+      },
       {
         what: 'cached compute (RSI 14 × 1,000), one at a time',
         measured: `p50 ${f(seq.compute!.p50)} ms, p90 ${f(seq.compute!.p90)} ms`,
@@ -370,9 +482,9 @@ async function main() {
         seedsMet: hitRate > SEEDS.hitRate,
       },
       {
-        what: 'stampede: 1,000 identical cold calls over 2 processes',
-        measured: `${computations} computation(s), ${dbQueries} DB candle quer(ies); ${ok200}/1000 answered 200${
-          ok200 < 1000
+        what: `stampede: ${STAMPEDE.toLocaleString('en')} identical cold calls over 2 processes`,
+        measured: `${computations} computation(s), ${dbQueries} DB candle quer(ies); ${ok200}/${STAMPEDE} answered 200${
+          ok200 < STAMPEDE
             ? ` (others: ${Object.entries(failures)
                 .map(([k, v]) => `${k} × ${v}`)
                 .join(', ')})`
@@ -380,7 +492,7 @@ async function main() {
         }, ${distinctValues} distinct answer(s), ${f(sMs, 0)} ms`,
         ours: `${OURS.stampedeComputations} and ${OURS.stampedeDbQueries}`,
         seeds: '"prevention"',
-        met: computations === OURS.stampedeComputations && dbQueries === OURS.stampedeDbQueries && ok200 === 1000,
+        met: computations === OURS.stampedeComputations && dbQueries === OURS.stampedeDbQueries && ok200 === STAMPEDE,
       },
       ...pages.map((p) => ({
         what: `liquidations: page at row ${depth.toLocaleString('en')} vs page 1 (${p.label})`,
@@ -414,45 +526,69 @@ async function main() {
 
     const names: Record<string, string> = {
       noop: '`noop` (ceiling)',
-      noopPayload: '`noopPayload` (floor: the same answer as a cached RSI × 1,000)',
-      compute: 'cached `indicators.compute`',
-      batch3: 'cached `indicators.batch` × 3',
+      noopPayload: '`noopPayload` (tRPC floor: the same answer as a cached RSI × 1,000)',
+      raw: 'raw node:http writing the same bytes (baseline)',
+      compute: 'cached `indicators.compute`, fast path + L1',
+      computeNoL1: 'cached `indicators.compute`, fast path, FAST_PATH_L1=off',
+      computeTrpc: 'cached `indicators.compute`, tRPC path (FAST_PATH=off)',
+      batch3: 'cached `indicators.batch` × 3, fast path + L1',
+      batch3Trpc: 'cached `indicators.batch` × 3, tRPC path',
     };
     const tpLines = [
-      '| procedure | one at a time p50 / p99 ms | ' +
+      '| path | one at a time p50 / p99 ms | ' +
         CONNECTIONS.map((c) => `c=${c} req/s · p50 · p99 ms`).join(' | ') +
-        ' | c=50 vs floor |',
-      '|---|---|' + CONNECTIONS.map(() => '---|').join('') + '---|',
+        ' | c=50 vs floor | c=50 CPU µs/answer | c=50 bytes/answer |',
+      '|---|---|' + CONNECTIONS.map(() => '---|').join('') + '---|---|---|',
     ];
-    for (const n of Object.keys(tp)) {
-      const cells = CONNECTIONS.map((c) => {
-        const r = tp[n]![c]!;
-        const bad = r.errors + r.non2xx > 0 ? ` (${r.errors + r.non2xx} failed)` : '';
+    const line = (label: string, one: ReturnType<typeof stats> | undefined, cells: (Cell | undefined)[], at50: Cell) => {
+      const shown = cells.map((r) => {
+        if (!r) return '—';
+        const bad = r.failed > 0 ? ` (${r.failed} failed)` : '';
         return `${f(r.reqPerS, 0)} · ${r.p50} · ${r.p99}${bad}`;
       });
+      const vsFloor = (100 * at50.reqPerS) / tp.noopPayload![50]!.reqPerS;
+      return `| ${label} | ${one ? `${f(one.p50)} / ${f(one.p99)}` : '—'} | ${shown.join(' | ')} | ${f(vsFloor, 0)} % | ${f(at50.cpuPerReq * 1e6, 0)} | ${f(at50.bytesPerReq, 0)} |`;
+    };
+    for (const n of Object.keys(tp))
       tpLines.push(
-        `| ${names[n]} | ${f(seq[n]!.p50)} / ${f(seq[n]!.p99)} | ${cells.join(' | ')} | ${f((100 * tp[n]![50]!.reqPerS) / tp.noopPayload![50]!.reqPerS, 0)} % |`,
+        line(
+          names[n]!,
+          seq[n],
+          CONNECTIONS.map((c) => tp[n]![c]),
+          tp[n]![50]!,
+        ),
       );
-    }
+    tpLines.push(
+      line('cached compute, 304 revalidation (If-None-Match)', seq.notModified, [undefined, undefined, notModified], notModified),
+    );
+    tpLines.push(line('cached compute, gzip (Accept-Encoding: gzip)', undefined, [undefined, undefined, gzipped], gzipped));
     tables.push(tpLines.join('\n'));
 
     const report = renderReport({
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       machine: `${box.nproc} × ${box.cpu}, ${box.mem}, Node ${box.node}, ${ver.v}, Valkey cluster (3 primaries + 3 replicas) on loopback`,
       setup: [
-        `Database \`wick_bench_e2e\`: ${SEED.symbols} symbols × ${SEED.days} days of candles (seed ${SEED.seed}), ${LIQUIDATIONS.toLocaleString('en')} liquidations${db.reused ? ' (reused)' : ` (seeded in ${f(db.seedSeconds, 0)} s)`}.`,
-        `Two server processes (\`node --import tsx apps/server/src/main.ts\`, NODE_ENV=production, rate limit off); the load generator (autocannon ${SECONDS} s per cell) runs on the same ${box.nproc} cores.`,
+        `Database \`${SMOKE ? SMOKE_DB : 'wick_bench_e2e'}\`: ${seedShape.symbols} symbols × ${seedShape.days} days of candles (seed ${seedShape.seed}), ${LIQUIDATIONS.toLocaleString('en')} liquidations${db.reused ? ' (reused)' : ` (seeded in ${f(db.seedSeconds, 0)} s)`}.`,
+        `Four server processes (\`node --import tsx apps/server/src/main.ts\`, NODE_ENV=production, rate limit off): two as configured (fast path + L1; the stampede spans both), one with FAST_PATH=off (the tRPC path), one with FAST_PATH_L1=off; plus a raw node:http process writing the cached answer's bytes. The load generator (autocannon ${SECONDS} s per cell) runs on the same ${box.nproc} cores. CPU per answer is the serving process's CPU seconds over the cell / its answers.`,
         `Load average (1 min) ${loadStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end: anything above ${box.nproc} means other work shared these cores and the absolute figures are inflated; the ratios are taken within the run.`,
         `"One at a time": ${SAMPLES * 2} sequential requests over one keep-alive socket after 50 warm-up requests. Cold measurements: ${SAMPLES} sequential requests on windows nobody asked for before.`,
       ],
       rows,
       tables,
-      command: 'pnpm bench:e2e' + (LIQUIDATIONS !== 5_000_000 ? ` -- --liquidations ${LIQUIDATIONS}` : ''),
+      command:
+        (SMOKE ? 'BENCH_SMOKE=1 ' : '') +
+        'pnpm bench:e2e' +
+        (!SMOKE && LIQUIDATIONS !== 5_000_000 ? ` -- --liquidations ${LIQUIDATIONS}` : ''),
     });
     process.stdout.write(report);
-    writeFileSync(flags.out!, report);
-    log(`report written to ${flags.out}`);
+    if (SMOKE) log('BENCH_SMOKE=1: report printed, not written');
+    else {
+      writeFileSync(flags.out!, report);
+      log(`report written to ${flags.out}`);
+    }
   } finally {
+    raw?.stop();
+    rmSync(tmp, { recursive: true, force: true });
     await Promise.all(servers.map((s) => s.stop()));
     await db.database.close();
   }

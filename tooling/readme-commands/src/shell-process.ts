@@ -52,17 +52,17 @@ export class ShellProcess {
     });
   }
 
-  /** SIGKILLs every process group still running (a clean-up of last resort). */
-  static killAll(): number {
-    let n = 0;
+  /** SIGKILLs every process group still running (a clean-up of last resort); the commands it killed. */
+  static killAll(): string[] {
+    const killed: string[] = [];
     for (const p of ShellProcess.running) {
       if (p.groupAlive()) {
         p.signalGroup('SIGKILL');
-        n++;
+        killed.push(p.text);
       }
     }
     ShellProcess.running.clear();
-    return n;
+    return killed;
   }
 
   get output(): string {

@@ -70,8 +70,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopServer();
-  const left = ShellProcess.killAll();
-  if (left > 0) progress(`killed ${left} command(s) still running after their test ended`);
+  // A process a command left behind (its group outlived it) is killed here and named.
+  for (const text of ShellProcess.killAll()) progress(`killed what \`${text}\` left running after its test`);
   stopPrivateCluster();
   await dropTestDatabase();
 });
