@@ -2,6 +2,7 @@
 // process B, over real SSE, through the Valkey cluster. k6 has no SSE client, so this is a Node load
 // generator with a minimal SSE reader (EventSource objects cost too much at 10,000 streams).
 //   pnpm --filter @wick/load-tests exec tsx bench/push-latency.ts [--levels 10,1000,10000] [--writes 100] [--rate 5] [--burst 10]
+//   BENCH_SMOKE=1: the same code path at levels 10,100 with 20 writes at 10/s and a 2 s burst (under a minute in all).
 // For each level: open N streams on B, pace `writes` ingests at `rate`/s on A (one open-candle update
 // each), then ingest as fast as one writer can for `burst` seconds. Reports p50/p99 from the ingest
 // call's start and from the event's stream id (XADD, right after the commit) to its arrival here,
@@ -14,12 +15,14 @@ import { createTestDatabase } from '@wick/db';
 import { fixtureCandles, INGEST_KEY, seedFixture, serverEnv, spawnServer, T0, type ServerProcess } from '@wick/server/testing';
 import superjson from 'superjson';
 
+const SMOKE = process.env.BENCH_SMOKE === '1';
+if (SMOKE) console.log('push: smoke run (BENCH_SMOKE=1): levels 10,100, 20 writes; the figures mean nothing');
 const { values: flags } = parseArgs({
   options: {
-    levels: { type: 'string', default: '10,1000,10000' },
-    writes: { type: 'string', default: '100' },
-    rate: { type: 'string', default: '5' },
-    burst: { type: 'string', default: '10' },
+    levels: { type: 'string', default: SMOKE ? '10,100' : '10,1000,10000' },
+    writes: { type: 'string', default: SMOKE ? '20' : '100' },
+    rate: { type: 'string', default: SMOKE ? '10' : '5' },
+    burst: { type: 'string', default: SMOKE ? '2' : '10' },
   },
 });
 const LEVELS = flags.levels!.split(',').map(Number);
@@ -103,12 +106,18 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main(): Promise<void> {
-  const dbName = 'wick_bench_push';
+  // A smoke run may meet a full one on the box: its own database and cache prefix.
+  const dbName = SMOKE ? 'wick_bench_push_smoke' : 'wick_bench_push';
   const database = await createTestDatabase(dbName);
   await seedFixture(database);
   const dbUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/wick');
   dbUrl.pathname = `/${dbName}`;
-  const env = serverEnv('bench_push', dbUrl.toString(), { LIVE_MAX_STREAMS_PER_CLIENT: '50000', ADMISSION: 'off' });
+  const env = serverEnv(SMOKE ? 'bench_push_smoke' : 'bench_push', dbUrl.toString(), {
+    LIVE_MAX_STREAMS_PER_CLIENT: '50000',
+    ADMISSION: 'off',
+    // Every stream is a socket: room for the largest level (the server's default cap is 8,192).
+    HTTP_MAX_CONNECTIONS: String(Math.max(...LEVELS) + 1000),
+  });
   log('starting server processes A (ingest) and B (subscribers)');
   const [a, b]: ServerProcess[] = await Promise.all([spawnServer(env), spawnServer(env)]);
   const base = fixtureCandles('BTCUSDT', 1, T0)[0]!;
@@ -142,9 +151,12 @@ async function main(): Promise<void> {
       const streams = Array.from({ length: n }, () => new Stream());
       for (let i = 0; i < n; i += 250) {
         for (const s of streams.slice(i, i + 250)) s.open(b!.url);
-        while (!streams.slice(i, i + 250).every((s) => s.connected)) await sleep(20);
+        for (let wait = 0; !streams.slice(i, i + 250).every((s) => s.connected); wait++) {
+          if (wait > 3000) throw new Error(`only ${streams.filter((s) => s.connected).length} of ${n} streams connected to B after 60 s`);
+          await sleep(20);
+        }
       }
-      await sleep(1000);
+      await sleep(SMOKE ? 200 : 1000);
       const rssOpen = await metric(b!.url, 'process_resident_memory_bytes');
       log(`${n} streams open on B (RSS ${(rssOpen / 2 ** 20).toFixed(0)} MB); ${WRITES} writes at ${RATE}/s`);
 
@@ -174,7 +186,7 @@ async function main(): Promise<void> {
       const counted = streams.reduce((sum, s) => sum + s.arrivals.length, 0);
       const burstStart = now();
       while (now() - burstStart < BURST_S * 1000) await ingest();
-      await sleep(2000);
+      await sleep(SMOKE ? 500 : 2000);
       const burstEvents = streams.reduce((sum, s) => sum + s.arrivals.length, 0) - counted;
       const eventsPerS = burstEvents / ((now() - burstStart) / 1000);
 

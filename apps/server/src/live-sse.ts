@@ -21,30 +21,56 @@ export function liveProcedureOf(method: string | undefined, pathname: string): s
   return LIVE_PROCEDURES.has(path) ? path : null;
 }
 
-/**
- * Events whose wire JSON was already made: every stream at the same position of a channel is handed
- * the same event object, so it is serialized once, not once per stream.
- */
-const serialized = new WeakMap<object, string>();
-
-function dataOf(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(superjson.serialize(value));
-  let json = serialized.get(value);
-  if (json === undefined) {
-    json = JSON.stringify(superjson.serialize(value));
-    serialized.set(value, json);
-  }
-  return json;
+/** A tracked event's SSE bytes, and the same as one HTTP/1.1 chunk (what a chunked response writes to its socket). */
+interface Frame {
+  id: string;
+  frame: Buffer;
+  chunk: Buffer | null;
 }
+
+/**
+ * Frames already encoded, per event object: every stream at the same position of a channel is
+ * handed the same event, so it is serialized (superjson → JSON → UTF-8) once, and the same bytes
+ * are written to every socket. Weak: a frame lives as long as its event is referenced.
+ */
+const frames = new WeakMap<object, Frame>();
+
+/** The SSE frame of a tracked event: `data:` then `id:`, as tRPC's own producer writes it (httpSubscriptionLink reads it). */
+function trackedFrame(id: string, value: unknown, encoded: () => void): Frame {
+  const shareable = typeof value === 'object' && value !== null;
+  const hit = shareable ? frames.get(value) : undefined;
+  if (hit !== undefined && hit.id === id) return hit;
+  const frame: Frame = {
+    id,
+    frame: Buffer.from(`data: ${JSON.stringify(superjson.serialize(value))}\nid: ${id}\n\n`, 'utf8'),
+    chunk: null,
+  };
+  encoded();
+  if (shareable) frames.set(value, frame);
+  return frame;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** The frame framed as one chunk of a chunked response: written with one socket write, no per-stream framing. */
+function chunkOf(frame: Frame): Buffer {
+  frame.chunk ??= Buffer.concat([Buffer.from(`${frame.frame.length.toString(16)}\r\n`, 'latin1'), frame.frame, CRLF]);
+  return frame.chunk;
+}
+
+const dataOf = (value: unknown): string => JSON.stringify(superjson.serialize(value));
 
 /**
  * A live subscription in tRPC's SSE wire format (what httpSubscriptionLink reads: `connected`, data
  * events with tracked ids, `ping`, `serialized-error`, `return`), written straight to the socket.
  * tRPC's own producer passes every event of every stream through four web streams and serializes it
- * per stream; with one write per event and the JSON shared, a process fans an event out to many
- * more streams (load-tests/bench/push-latency.ts). The procedure runs through tRPC's own call path
- * (input parsing, middleware: rate limit, timing, error mapping) exactly as the adapter would.
- * Backpressure: the next event is only pulled once the socket took the previous one.
+ * per stream; here an event is encoded once into its frame and the same bytes go to every stream.
+ * The procedure runs through tRPC's own call path (input parsing, middleware: rate limit, timing,
+ * error mapping) exactly as the adapter would. A stream the procedure offered as a push feed
+ * (candles.live) is then written by its channel's fan-out directly — no generator, promise or
+ * listener per event and stream; it is told when the socket backs up (write() false: it coalesces
+ * meanwhile) and resumed on drain. Any other stream is pulled, the next event once the socket took
+ * the previous one (load-tests/bench/push-latency.ts).
  */
 export async function serveLiveStream(
   req: IncomingMessage,
@@ -86,7 +112,7 @@ export async function serveLiveStream(
   let lastId: string | null = lastEventId && !/[\0\n\r]/.test(lastEventId) ? lastEventId : null;
   let wroteSincePing = false;
   let draining: Promise<void> | null = null;
-  const write = (chunk: string): Promise<void> | null => {
+  const write = (chunk: string | Buffer): Promise<void> | null => {
     wroteSincePing = true;
     if (res.write(chunk)) return null;
     draining ??= new Promise<void>((resolve) => {
@@ -117,12 +143,36 @@ export async function serveLiveStream(
   pinger?.unref();
   write(`event: connected\ndata: ${JSON.stringify(clientOptions)}\n\n`);
 
-  const iterator = iterable?.[Symbol.asyncIterator]();
+  const encoded = () => ctx.live?.metrics.frameEncoded();
+  const feed = iterable && ctx.live ? ctx.live.claimFeed(abort.signal) : undefined;
+  const iterator = feed ? undefined : iterable?.[Symbol.asyncIterator]();
+  const resume = () => feed?.resume();
+  let drainSocket: (() => void) | null = null;
   try {
-    if (failure || !iterator) {
+    if (failure || !iterable) {
       await writeError(failure!);
       return;
     }
+    if (feed) {
+      // The shared bytes go straight to the socket (in order with the response's own writes, which
+      // reach the same socket): no cork, tick and 4-piece writev per stream and event.
+      const socket = res.socket;
+      if (!socket) return;
+      const chunked = res.chunkedEncoding;
+      socket.on('drain', resume);
+      drainSocket = () => socket.off('drain', resume);
+      await feed.run({
+        send(id, event) {
+          lastId = id;
+          wroteSincePing = true;
+          const frame = trackedFrame(id, event, encoded);
+          return socket.write(chunked ? chunkOf(frame) : frame.frame);
+        },
+      });
+      await write('event: return\ndata: \n\n');
+      return;
+    }
+    if (!iterator) return;
     for (;;) {
       const next = await iterator.next();
       if (next.done) {
@@ -133,7 +183,7 @@ export async function serveLiveStream(
       let wait: Promise<void> | null;
       if (isTrackedEnvelope(value)) {
         lastId = value[0];
-        wait = write(`data: ${dataOf(value[1])}\nid: ${value[0]}\n\n`);
+        wait = write(trackedFrame(value[0], value[1], encoded).frame);
       } else if (lastId === null) {
         wait = write(`data: ${dataOf(value)}\n\n`);
       } else {
@@ -151,6 +201,7 @@ export async function serveLiveStream(
   } finally {
     if (pinger) clearInterval(pinger);
     res.off('close', closed);
+    drainSocket?.();
     if (!abort.signal.aborted) abort.abort();
     await iterator?.return?.().catch(() => undefined);
     res.end();

@@ -299,18 +299,24 @@ describe('live push from process A to subscribers on process B', () => {
     expect(health.ok).toBe(true);
   });
 
-  it('one upstream subscription per channel however many streams, released when the last one leaves', async () => {
+  it('one upstream subscription and one follower per channel however many streams, released when the last one leaves', async () => {
     const channels = () => metricValue(b.url, 'wick_live_upstream_subscriptions');
-    const before = await channels();
+    const followers = () => metricValue(b.url, 'wick_live_local_subscribers');
+    const open = () => metricValue(b.url, 'wick_live_streams_open', { procedure: 'candles' });
+    const [channelsBefore, followersBefore, openBefore] = [await channels(), await followers(), await open()];
     const streams = Array.from({ length: 5 }, () => subscribeCandles(onB, { symbol: 'ETHUSDT', interval: '5m' }));
     await until(() => streams.every((s) => s.c.started), 'five streams');
-    await untilMetric(channels, before + 1, 'one upstream subscription for the five');
-    expect(await metricValue(b.url, 'wick_live_streams_open', { procedure: 'candles' })).toBeGreaterThanOrEqual(5);
+    await untilMetric(channels, channelsBefore + 1, 'one upstream subscription for the five');
+    await untilMetric(open, openBefore + 5, 'five candle streams open');
+    // The five streams share the channel's one follower: the bus sees one local subscriber, not five.
+    expect(await followers()).toBe(followersBefore + 1);
     streams.pop()!.stop();
-    await untilMetric(() => metricValue(b.url, 'wick_live_local_subscribers'), 4, 'four local subscribers');
-    expect(await channels()).toBe(before + 1);
+    await untilMetric(open, openBefore + 4, 'four candle streams open');
+    expect(await followers()).toBe(followersBefore + 1);
+    expect(await channels()).toBe(channelsBefore + 1);
     for (const s of streams) s.stop();
-    await untilMetric(channels, before, 'the upstream subscription to be released');
+    await untilMetric(channels, channelsBefore, 'the upstream subscription to be released');
+    expect(await followers()).toBe(followersBefore);
   });
 });
 

@@ -165,6 +165,8 @@ describe('indicators.live', () => {
     expect(hub.stats().computations - before).toBe(2);
     const windows = await Promise.all(subs.map((s) => next<IndicatorLiveEvent>(s)));
     expect(windows.every((w) => w.data.type === 'window' && w.data.time.length === 40)).toBe(true);
+    // Built once for all of them: one object, so the SSE writer encodes it once.
+    expect(windows.every((w) => w.data === windows[0]!.data)).toBe(true);
 
     await write(false);
     await write(true);
@@ -183,6 +185,8 @@ describe('indicators.live', () => {
     expect(update.data.type).toBe('update');
     expect(update.data.time).toEqual([lastTime - MINUTE, lastTime]);
     update.data.time.forEach((t, i) => expect(update.data.values.value![i]).toBeCloseTo(expected[at(t)]!, 9));
+    // A subscriber owed the same is handed the same object.
+    expect((await next<IndicatorLiveEvent>(subs[2]!)).data).toBe(update.data);
 
     for (const s of [...subs, other]) await s.return?.();
     expect(hub.stats().computations).toBe(before);

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { CandleService, Series } from '../services/candles.ts';
 import type { IndicatorUpdateEvent, IndicatorWindowEvent } from './live-events.ts';
 import type { SeriesFollower, SeriesStep } from './series-follower.ts';
+import { SharedEvents } from './shared-events.ts';
 import { lastCandles, overlayTail } from './tail-overlay.ts';
 
 /** What one shared computation computes: a "latest N" window of one indicator with canonical params. */
@@ -58,6 +59,10 @@ export class IndicatorComputation {
   /** The stream id after which the window was last rebuilt: a subscriber resuming from before it needs the whole window. */
   rebuiltAfter: string | undefined;
   private readonly listeners = new Set<ComputationListener>();
+  /** Bumped whenever the window changes: with the position, the key of the events built from it. */
+  private version = 0;
+  /** Events built from the current window, handed to every subscriber that asks for the same one (encoded once by the writer). */
+  private readonly shared = new SharedEvents<IndicatorWindowEvent | IndicatorUpdateEvent | null>(32);
   private readonly stopped = new AbortController();
   private loop: Promise<void> | null = null;
 
@@ -86,6 +91,20 @@ export class IndicatorComputation {
 
   /** The whole window, as indicators.compute answers it. */
   windowEvent(resync: IndicatorWindowEvent['resync']): IndicatorWindowEvent {
+    return this.shared.get(`${this.position()}|window|${resync}`, () => this.buildWindow(resync)) as IndicatorWindowEvent;
+  }
+
+  /** The values at every candle from `fromTime` on; undefined when the window no longer reaches back to it. */
+  updateFrom(fromTime: number): IndicatorUpdateEvent | undefined {
+    return (this.shared.get(`${this.position()}|from|${fromTime}`, () => this.buildUpdate(fromTime) ?? null) ?? undefined) as
+      IndicatorUpdateEvent | undefined;
+  }
+
+  private position(): string {
+    return `${this.version}|${this.lastId}|${this.lastRev}`;
+  }
+
+  private buildWindow(resync: IndicatorWindowEvent['resync']): IndicatorWindowEvent {
     const { series, indicator, params, limit } = this.spec;
     return {
       type: 'window',
@@ -102,8 +121,7 @@ export class IndicatorComputation {
     };
   }
 
-  /** The values at every candle from `fromTime` on; undefined when the window no longer reaches back to it. */
-  updateFrom(fromTime: number): IndicatorUpdateEvent | undefined {
+  private buildUpdate(fromTime: number): IndicatorUpdateEvent | undefined {
     if (this.time.length === 0 || fromTime < this.time[0]!) return undefined;
     let at = this.time.length;
     while (at > 0 && this.time[at - 1]! >= fromTime) at -= 1;
@@ -199,6 +217,7 @@ export class IndicatorComputation {
   }
 
   private notify(fromTime: number | undefined): void {
+    this.version += 1;
     for (const listener of this.listeners) listener.changed(fromTime);
   }
 

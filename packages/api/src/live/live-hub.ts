@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CandleService, Series } from '../services/candles.ts';
 import type { SymbolService } from '../services/symbols.ts';
+import { CandleChannel } from './candle-channel.ts';
 import { IndicatorComputations } from './indicator-computations.ts';
 import { DEFAULT_LIVE_CONFIG, type LiveConfig } from './live-config.ts';
-import type { CandleLiveEvent } from './live-events.ts';
+import { LiveFeeds, type LiveFeed } from './live-feed.ts';
 import { LiveMetrics, type LiveCounts, type LiveProcedure } from './live-metrics.ts';
 import type { LiveSource } from './live-source.ts';
 import { SeriesFollower } from './series-follower.ts';
-import { SharedEvents } from './shared-events.ts';
 import { StreamSlots, type StreamLease } from './stream-slots.ts';
 
 export interface LiveHubDeps {
@@ -34,8 +34,10 @@ export class LiveHub {
   readonly source: LiveSource;
   readonly services: LiveHubDeps['services'];
   readonly indicators: IndicatorComputations;
-  /** candles.live updates shared by the streams at the same position of a series. */
-  readonly candleUpdates = new SharedEvents<CandleLiveEvent>(256);
+  /** Streams a transport may drive by push (the SSE writer claims them by the signal it passed). */
+  readonly feeds = new LiveFeeds();
+  /** candles.live per series: one follower and one event per step for all of the series' streams. */
+  private readonly candleChannels = new Map<string, CandleChannel>();
   private readonly slots: StreamSlots;
   private readonly log: Logger;
 
@@ -73,6 +75,34 @@ export class LiveHub {
     );
   }
 
+  /** The series' candle channel, started on first use; it stops (and is forgotten) with its last member. */
+  candleChannel(series: Series): CandleChannel {
+    const key = `${series.symbol}:${series.interval}`;
+    let channel = this.candleChannels.get(key);
+    if (!channel) {
+      const created = new CandleChannel(series, {
+        follower: this.follower(series),
+        metrics: this.metrics,
+        onClosed: () => {
+          if (this.candleChannels.get(key) === created) this.candleChannels.delete(key);
+        },
+      });
+      this.candleChannels.set(key, created);
+      channel = created;
+    }
+    return channel;
+  }
+
+  /** The stream a procedure offered under `signal`, to drive by push (see LiveFeed); undefined: iterate it. */
+  claimFeed(signal: AbortSignal): LiveFeed<unknown> | undefined {
+    return this.feeds.claim(signal);
+  }
+
+  /** candles.live channels open on this process (one per series with streams). */
+  get candleChannelCount(): number {
+    return this.candleChannels.size;
+  }
+
   stats(): LiveCounts & { streams: number } {
     return { ...structuredClone(this.metrics.counts), streams: this.slots.open };
   }
@@ -84,6 +114,7 @@ export class LiveHub {
   async close(): Promise<number> {
     const ended = this.slots.closeAll();
     await this.indicators.closeAll();
+    await Promise.allSettled([...this.candleChannels.values()].map((channel) => channel.close()));
     this.log.info({ streams: ended }, 'live: streams ended for shutdown');
     return ended;
   }

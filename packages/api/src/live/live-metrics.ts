@@ -14,6 +14,8 @@ export interface LiveCounts {
   resyncs: Record<LiveProcedure, number>;
   /** Indicator computations shared by this process's indicators.live subscribers. */
   computations: number;
+  /** Events encoded into wire frames by the transport (an event written to many streams is encoded once). */
+  framesEncoded: number;
 }
 
 const perProcedure = (): Record<LiveProcedure, number> => ({ candles: 0, indicators: 0, liquidations: 0 });
@@ -31,6 +33,7 @@ export class LiveMetrics {
     dropped: perProcedure(),
     resyncs: perProcedure(),
     computations: 0,
+    framesEncoded: 0,
   };
   /** Lengths of the event queues of open streams (read at scrape time). */
   private readonly queues = new Set<() => number>();
@@ -40,6 +43,7 @@ export class LiveMetrics {
     events: Counter<'procedure' | 'outcome'>;
     resyncs: Counter<'procedure' | 'reason'>;
     latency: Histogram<'procedure'>;
+    frames: Counter;
   };
 
   constructor(registry: Registry | undefined) {
@@ -106,6 +110,11 @@ export class LiveMetrics {
         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
         registers,
       }),
+      frames: new Counter({
+        name: 'wick_live_frames_encoded_total',
+        help: 'Live events encoded into SSE frames: once per event, however many streams it is written to',
+        registers,
+      }),
     };
   }
 
@@ -122,10 +131,21 @@ export class LiveMetrics {
     this.prom?.refused.inc({ procedure, code });
   }
 
-  delivered(procedure: LiveProcedure, publishedAtMs: number | undefined): void {
-    this.counts.delivered[procedure] += 1;
-    this.prom?.events.inc({ procedure, outcome: 'delivered' });
-    if (publishedAtMs !== undefined) this.prom?.latency.observe({ procedure }, Math.max(0, Date.now() - publishedAtMs) / 1000);
+  /** `n` streams were written the same event now (one fan-out counts once, not n times through the labels). */
+  delivered(procedure: LiveProcedure, publishedAtMs: number | undefined, n = 1): void {
+    this.counts.delivered[procedure] += n;
+    if (!this.prom) return;
+    this.prom.events.inc({ procedure, outcome: 'delivered' }, n);
+    if (publishedAtMs === undefined) return;
+    const latency = this.prom.latency.labels({ procedure });
+    const seconds = Math.max(0, Date.now() - publishedAtMs) / 1000;
+    for (let i = 0; i < n; i++) latency.observe(seconds);
+  }
+
+  /** An event encoded into its wire frame (once per event, however many streams are written it). */
+  frameEncoded(): void {
+    this.counts.framesEncoded += 1;
+    this.prom?.frames.inc();
   }
 
   coalesced(procedure: LiveProcedure, n: number): void {
@@ -140,9 +160,9 @@ export class LiveMetrics {
     this.prom?.events.inc({ procedure, outcome: 'dropped' }, n);
   }
 
-  resync(procedure: LiveProcedure, reason: ResyncReason): void {
-    this.counts.resyncs[procedure] += 1;
-    this.prom?.resyncs.inc({ procedure, reason });
+  resync(procedure: LiveProcedure, reason: ResyncReason, n = 1): void {
+    this.counts.resyncs[procedure] += n;
+    this.prom?.resyncs.inc({ procedure, reason }, n);
   }
 
   /** Reports a stream's queue length to the `wick_live_queue_longest` gauge until the returned function is called. */

@@ -1,72 +1,12 @@
 // The follower's ordering rules over an in-memory bus (stream + channel), so each case is exact:
 // every entry once and in order, stale snapshots skipped, holes and non-tail writes flagged,
 // gaps replayed, lost windows resynced.
-import { compareStreamIds, type LiveGap, type LiveMessage, type SeriesEvent } from '@wick/cache';
-import { emptyCandleColumns } from '@wick/market';
 import { describe, expect, it } from 'vitest';
-import type { LiveSource } from './live-source.ts';
+import { event, FakeBus } from './fake-bus.ts';
 import { SeriesFollower, type SeriesStep } from './series-follower.ts';
 
 const series = { symbol: 'BTCUSDT', interval: '1m' as const };
 const channel = { kind: 'series' as const, series };
-
-function event(rev: number, tailOnly = true): SeriesEvent {
-  const tail = emptyCandleColumns(1);
-  tail.time[0] = rev * 60_000;
-  tail.close[0] = rev;
-  return { rev, tail, tailOnly };
-}
-
-/** A stream of entries and a channel: publish appends and (unless `silent`) delivers. */
-class FakeBus {
-  entries: LiveMessage<SeriesEvent>[] = [];
-  trimmedBefore = 0;
-  private seq = 0;
-  private listener: ((m: LiveMessage<SeriesEvent>) => void) | null = null;
-  private onGap: ((g: LiveGap) => void) | undefined;
-  down = false;
-
-  publish(e: SeriesEvent, silent = false): string {
-    const id = `1000-${this.seq++}`;
-    const message = { id, event: e };
-    this.entries.push(message);
-    if (!silent) this.listener?.(message);
-    return id;
-  }
-
-  gap(): void {
-    this.onGap?.({ reason: 'resubscribed', lastId: undefined });
-  }
-
-  trim(keep: number): void {
-    this.entries = this.entries.slice(-keep);
-  }
-
-  source(): LiveSource {
-    return {
-      subscribe: (async (_c: unknown, onMessage: (m: LiveMessage<SeriesEvent>) => void, options?: { onGap?: (g: LiveGap) => void }) => {
-        this.listener = onMessage;
-        this.onGap = options?.onGap;
-        return { established: true, unsubscribe: async () => void (this.listener = null) };
-      }) as unknown as LiveSource['subscribe'],
-      replay: (async (_c: unknown, afterId: string | undefined, limit: number) => {
-        if (this.down) return undefined;
-        const oldestId = this.entries[0]?.id ?? null;
-        const newestId = this.entries.at(-1)?.id ?? null;
-        const after = afterId === undefined ? this.entries.slice(-limit) : this.entries.filter((e) => compareStreamIds(e.id, afterId) > 0);
-        const entries = after.slice(0, limit);
-        return {
-          entries,
-          oldestId,
-          newestId,
-          missed: afterId !== undefined && (oldestId === null || compareStreamIds(afterId, oldestId) < 0),
-          more: afterId !== undefined && after.length > limit,
-        };
-      }) as unknown as LiveSource['replay'],
-      readHead: async () => undefined,
-    };
-  }
-}
 
 const options = { replayBatch: 3, retryMs: 5 };
 
