@@ -6,7 +6,7 @@ import { progress } from '../../src/progress.ts';
 import type { ReadmeCommand } from '../../src/readme-commands.ts';
 import { ShellProcess } from '../../src/shell-process.ts';
 import { portAnswers, trpcQuery } from '../../src/wick-http.ts';
-import { BASE, commandEnv, count } from '../support/context.ts';
+import { BASE, CACHE_PREFIX, commandEnv, count } from '../support/context.ts';
 import { latestOf, untilCandlesMove } from './server.ts';
 import { REPO_ROOT } from '../../src/environment.ts';
 
@@ -24,7 +24,7 @@ async function until200(url: string, timeoutMs: number): Promise<Response> {
 export async function setupCommand(cmd: ReadmeCommand): Promise<void> {
   expect(await portAnswers(3000), 'port 3000 is in use: npm run setup serves there').toBe(false);
   // The demo's ingest key is setup's own default: no INGEST_API_KEYS from the test.
-  const env = commandEnv({ INGEST_API_KEYS: undefined, CACHE_PREFIX: 'readme_setup' });
+  const env = commandEnv({ INGEST_API_KEYS: undefined, CACHE_PREFIX: `${CACHE_PREFIX}_setup` });
   progress(`$ ${cmd.text}   (runs until Ctrl-C)`);
   // Setup's bootstrap runs `pnpm install`: on a shared box it takes the lock other installs take.
   const setup = new ShellProcess(existsSync('/usr/bin/flock') ? `flock /tmp/wick-pnpm.lock ${cmd.text}` : cmd.text, {

@@ -7,7 +7,11 @@ import { runToEnd, ShellProcess, tail, type Finished } from '../../src/shell-pro
 
 /** A database, cache namespace and keys no other test uses. */
 export const DB_NAME = 'wick_readme';
-export const CACHE_PREFIX = 'readme_cmds';
+/**
+ * One namespace per run: the database is created afresh each run, and its series revisions restart at 1,
+ * which a cache still holding an earlier run's (higher) heads would take for old writes and ignore.
+ */
+export const CACHE_PREFIX = `readme_cmds_${Date.now().toString(36)}`;
 export const INGEST_KEY = 'readme-ingest-key';
 export const ADMIN_KEY = 'readme-admin-key';
 /** The commands' URLs say 127.0.0.1:3000, so the servers they talk to listen there. */
