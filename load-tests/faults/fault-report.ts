@@ -5,7 +5,7 @@ import type { Outcome } from './load-mix.ts';
 export interface FaultRow {
   fault: string;
   requests: number;
-  /** Non-2xx answers (and unanswered ones, as "none") by tRPC code or HTTP status. */
+  /** Non-2xx answers by HTTP status, tRPC code and request kind; unanswered ones as "none <why>" (e.g. none UND_ERR_SOCKET (ingest)). */
   failures: Record<string, number>;
   p99Ms: number;
   /** From healing the fault to the first of 20 answers in a row that all succeed; null if it had nothing to heal. */
@@ -21,7 +21,7 @@ export function failuresOf(outcomes: Outcome[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const o of outcomes) {
     if (o.status >= 200 && o.status < 300) continue;
-    const key = o.status === 0 ? 'none' : `${o.status} ${o.code ?? ''}`.trim();
+    const key = `${o.status === 0 ? 'none' : o.status} ${o.code ?? ''}`.trim() + ` (${o.kind})`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
@@ -74,6 +74,11 @@ export function writeFaultsDoc(path: string, rows: FaultRow[], context: string):
     ),
     '',
     'Times are what this run measured on its box (shared, noisy); the suite asserts counts, codes and states, never times.',
+    '',
+    'Acknowledged ingests (faults 3 and 7) are checked with the writers stopped: per candle, MySQL (read directly) must hold ' +
+      'its last acknowledged close or that of an attempt whose outcome the client cannot know (a 503 or no answer that ended ' +
+      'after that ack began: it may have committed after it); "not in MySQL" is a lost write, "older than MySQL" a reader ' +
+      'serving stale data (load-tests/faults/ingest-check.ts).',
     '',
   ];
   writeFileSync(path, lines.join('\n'));

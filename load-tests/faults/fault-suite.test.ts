@@ -3,24 +3,30 @@
 // proxy in front of MySQL; faults 1–7 of issue #14 one after the other, each with its correctness
 // assertions (counts, codes, states — never times), and docs/faults.md written from what was measured.
 // It takes /tmp/wick-itest.lock itself (it kills and stops Valkey nodes): do not wrap it in flock.
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, seed, urlForDatabase, type TestDatabase } from '@wick/db';
+import { createTestDatabase, getCandles, seed, urlForDatabase, type TestDatabase } from '@wick/db';
 import { INGEST_KEY, serverEnv, spawnServer, TcpProxy, type ServerProcess } from '@wick/server/testing';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdItestLock } from './itest-lock.ts';
+import { allowedByTime, verdict } from './ingest-check.ts';
 import { during, failuresOf, recoveryMs, rowFor, writeFaultsDoc, type FaultRow } from './fault-report.ts';
-import { LoadMix, type MixTargets, type Outcome } from './load-mix.ts';
+import { failureCode, LoadMix, type MixTargets, type Outcome } from './load-mix.ts';
 import { REPO_ROOT } from './paths.ts';
 import { PrivateCluster } from './valkey-cluster.ts';
 
 const cluster = new PrivateCluster(Number(process.env.FAULTS_VALKEY_PORT_BASE ?? 7150));
 const CONCURRENCY = 8;
+/** The server's shipped idle-socket cap (HTTP_MAX_IDLE_SOCKETS's default, config.ts). */
+const IDLE_SOCKETS = 512;
 const MINUTE = 60_000;
 const rows: FaultRow[] = [];
-const suiteStart = performance.now();
+/** When the suite held the lock and began (waiting for the lock is not part of its time). */
+let suiteStart = performance.now();
+const FAULTS = 7;
 
 let database: TestDatabase;
 let proxy: TcpProxy;
@@ -32,13 +38,27 @@ let releaseLock: (() => void) | undefined;
 
 const urls = () => servers.map((s) => s.url);
 
-async function get<T>(url: string): Promise<{ status: number; body: T | null }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
+/** Each server process's log (pino JSON, FAULTS_LOG_LEVEL, default warn) goes to load-tests/.reports/faults/. */
+const LOG_DIR = join(REPO_ROOT, 'load-tests', '.reports', 'faults');
+let spawned = 0;
+async function spawnLogged(serverEnvironment: Record<string, string>): Promise<ServerProcess> {
+  const server = await spawnServer(serverEnvironment);
+  const log = createWriteStream(join(LOG_DIR, `server-${++spawned}.log`));
+  server.child.stdout?.pipe(log);
+  server.child.stderr?.pipe(log);
+  return server;
+}
+
+/** One GET; never throws: no answer is status 0 with the socket's code (the suite must not crash on UND_ERR_SOCKET). */
+async function get<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T | null; error: string | null }> {
+  let status = 0;
   try {
-    return { status: res.status, body: JSON.parse(text) as T };
-  } catch {
-    return { status: res.status, body: null };
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+    status = res.status;
+    const text = await res.text();
+    return { status, body: JSON.parse(text) as T, error: null };
+  } catch (err) {
+    return { status, body: null, error: err instanceof SyntaxError ? 'NOT_JSON' : failureCode(err) };
   }
 }
 
@@ -66,40 +86,80 @@ const cachedHit = async () => {
 };
 
 async function metric(base: string, name: string, labels?: (l: string) => boolean): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
   let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`, 'gm'))) if (!labels || labels(m[1] ?? '')) sum += Number(m[2]);
   return sum;
 }
 
-/**
- * Acknowledged ingests a reader of some process does not see (the last ack of each candle wins).
- * A read that does not answer 200 is retried (the process may still be reconnecting): only an
- * answered read that shows other data counts as lost.
- */
-async function lostAcks(): Promise<number> {
-  const last = new Map<number, number>();
-  for (const a of mix.acks) last.set(a.time, a.close);
-  let lost = 0;
-  for (const base of urls()) {
-    for (const [time, close] of last) {
-      let seen: { time?: number; close?: number } | null = null;
-      for (let attempt = 0; attempt < 20 && seen === null; attempt++) {
-        const r = await query<{ candles: { time: number[]; close: number[] } }>(base, 'candles.range', {
-          symbol: targets.ingestSymbol,
-          interval: '1m',
-          to: time,
-          limit: 1,
-        });
-        if (r.status === 200 && r.data) seen = { time: r.data.candles.time[0], close: r.data.candles.close[0] };
-        else await sleep(250);
-      }
-      if (seen === null) throw new Error(`${base} never answered candles.range for ${time}`);
-      if (seen.time !== time || seen.close !== close) lost++;
-    }
-  }
-  return lost;
+/** A metric's samples by their label set, e.g. {'reason="idle_evicted"': 1488}. */
+async function metricsByLabel(base: string, name: string): Promise<Record<string, number>> {
+  const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30_000) });
+  const out: Record<string, number> = {};
+  for (const m of (await res.text()).matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))) out[m[1]!] = Number(m[2]);
+  return out;
 }
+
+/** What the acknowledged ingests became: per (process, candle) reads, see ingest-check.ts verdict. */
+interface AckCheck {
+  /** Candles with an acknowledged ingest. */
+  candles: number;
+  /** MySQL holds none of a candle's allowed closes: an acknowledged write is gone (counted once per candle). */
+  lost: number;
+  /** MySQL holds it, a process's candles.range answers something else (counted per process and candle). */
+  stale: number;
+}
+
+/**
+ * Checks every acknowledged ingest, with the writers stopped (a write racing the check is not a loss)
+ * and restarted after. Per candle the allowed closes are its last ack's and those of attempts whose
+ * outcome the client cannot know (ingest-check.ts); MySQL is read directly, so a write that is not
+ * there (lost) is told apart from a reader that serves older data than MySQL holds (stale). A read
+ * that does not answer 200 is retried (the process may still be reconnecting).
+ */
+async function checkAcks(): Promise<AckCheck> {
+  await mix.stop();
+  try {
+    const allowed = allowedByTime(mix.attempts);
+    const times = [...allowed.keys()].sort((a, b) => a - b);
+    const rowsInDb = await getCandles(database, {
+      symbol: targets.ingestSymbol,
+      interval: '1m',
+      from: times[0],
+      to: times.at(-1),
+      limit: times.length + targets.ingestTimes.length,
+    });
+    const inDb = new Map<number, number>();
+    rowsInDb.time.forEach((t, i) => inDb.set(t, rowsInDb.close[i]!));
+    const out: AckCheck = { candles: times.length, lost: 0, stale: 0 };
+    for (const time of times) if (verdict(allowed.get(time)!, inDb.get(time), inDb.get(time)) === 'lost') out.lost++;
+    for (const base of urls()) {
+      for (const time of times) {
+        let seen: { time?: number; close?: number } | null = null;
+        for (let attempt = 0; attempt < 20 && seen === null; attempt++) {
+          const r = await query<{ candles: { time: number[]; close: number[] } }>(base, 'candles.range', {
+            symbol: targets.ingestSymbol,
+            interval: '1m',
+            to: time,
+            limit: 1,
+          });
+          if (r.status === 200 && r.data) seen = { time: r.data.candles.time[0], close: r.data.candles.close[0] };
+          else await sleep(250);
+        }
+        if (seen === null) throw new Error(`${base} never answered candles.range for ${time}`);
+        const v = verdict(allowed.get(time)!, inDb.get(time), seen.time === time ? seen.close : undefined);
+        if (v === 'stale') out.stale++;
+      }
+    }
+    return out;
+  } finally {
+    mix.start(CONCURRENCY);
+  }
+}
+
+const ackNote = (c: AckCheck) =>
+  `${c.lost} of ${c.candles} acknowledged candles not in MySQL; ${c.stale} reads (of ${c.candles} × ${servers.length} processes) older than MySQL`;
 
 /** Runs the mix for `beforeMs`, applies the fault, holds it `holdMs`, heals it, runs `afterMs` more. */
 async function underLoad(fault: () => Promise<void>, holdMs: number, heal: () => Promise<void>, afterMs = 3000) {
@@ -118,18 +178,20 @@ const notOk = (os: Outcome[]) => os.filter((o) => o.status < 200 || o.status >= 
 describe('faults under load', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     releaseLock = await holdItestLock();
-    cluster.down();
-    cluster.up();
+    suiteStart = performance.now();
+    await cluster.down();
+    await cluster.up();
     database = await createTestDatabase('wick_test_faults');
     await seed(database);
     proxy = await new TcpProxy({ host: '127.0.0.1', port: 3306 }).start();
     const dbUrl = new URL(urlForDatabase('wick_test_faults'));
     dbUrl.port = String(proxy.port);
-    env = serverEnv('faults', dbUrl.toString(), { VALKEY_NODES: cluster.nodes, LOG_LEVEL: 'fatal' });
+    env = serverEnv('faults', dbUrl.toString(), { VALKEY_NODES: cluster.nodes, LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn' });
     // The server's own cache timeout and TTLs, as in production.
     delete env.CACHE_TIMEOUT_MS;
     delete env.WICK_CACHE_TTL;
-    servers = await Promise.all([spawnServer(env), spawnServer(env)]);
+    mkdirSync(LOG_DIR, { recursive: true });
+    servers = await Promise.all([spawnLogged(env), spawnLogged(env)]);
     const base = servers[0]!.url;
     const btc = await query<{ candles: { time: number[] } }>(base, 'candles.range', { symbol: 'BTCUSDT', interval: '1m', limit: 1000 });
     const sol = await query<{ candles: { time: number[]; close: number[] } }>(base, 'candles.range', {
@@ -154,27 +216,32 @@ describe('faults under load', { timeout: 300_000 }, () => {
     // Warm what the cached reads name.
     await until('a cached compute answers hit on both processes', cachedHit, 40);
     mix.start(CONCURRENCY);
-  }, 600_000);
+    // Generous: it includes waiting for /tmp/wick-itest.lock behind other suites (a hang guard, not a measurement).
+  }, 3_600_000);
 
   afterAll(async () => {
     await mix?.stop();
     await Promise.all(servers.map((s) => s.stop()));
     await proxy?.cut();
     await database?.drop();
-    cluster.down();
+    await cluster.down();
     releaseLock?.();
     const minutes = ((performance.now() - suiteStart) / 60_000).toFixed(1);
+    // docs/faults.md is the whole table: a partial run (-t, or a suite that stopped early) writes its
+    // rows next to the server logs instead.
+    const complete = rows.length === FAULTS;
+    mkdirSync(LOG_DIR, { recursive: true });
     writeFaultsDoc(
-      join(REPO_ROOT, 'docs', 'faults.md'),
+      complete ? join(REPO_ROOT, 'docs', 'faults.md') : join(LOG_DIR, 'faults.md'),
       rows,
-      `Two server processes (\`pnpm start\` settings: cache timeout and TTLs as shipped) on the demo seed, behind a client-side balancer; ` +
+      `Two server processes (\`pnpm start\` settings: cache timeout, TTLs, admission and socket limits as shipped) on the demo seed, behind a client-side balancer; ` +
         `${CONCURRENCY} concurrent clients looping over cached/cold computes, 5m candle ranges, liquidation pages, summaries, CSV exports and ingest; ` +
         `a private 6-node Valkey cluster (ports ${cluster.base}+) and a TCP proxy in front of MySQL. The whole suite took ${minutes} min.`,
     );
   }, 300_000);
 
   it('1. kill -9 one Valkey primary: 0 failed requests, hits resume after failover', async () => {
-    const port = cluster.primaries()[0]!;
+    const port = (await cluster.primaries())[0]!;
     const { window, healedAt } = await underLoad(
       async () => {
         process.kill(cluster.pid(port), 'SIGKILL');
@@ -192,13 +259,13 @@ describe('faults under load', { timeout: 300_000 }, () => {
         '0 failed requests; hits resume after failover',
       ),
     );
-    cluster.up();
+    await cluster.up();
     expect(failuresOf(window)).toEqual({});
   });
 
   it('7. ingest during a Valkey primary failover: every acknowledged ingest is visible to every reader after', async () => {
     const acksBefore = mix.acks.length;
-    const port = cluster.primaries()[0]!;
+    const port = (await cluster.primaries())[0]!;
     const { window, healedAt } = await underLoad(
       async () => {
         process.kill(cluster.pid(port), 'SIGKILL');
@@ -206,42 +273,63 @@ describe('faults under load', { timeout: 300_000 }, () => {
       8000,
       async () => until('a cached read is a hit again on both processes', cachedHit),
     );
-    cluster.up();
+    await cluster.up();
     const ingests = window.filter((o) => o.kind === 'ingest');
-    const lost = await lostAcks();
+    const acks = await checkAcks();
     rows.push(
       rowFor(
         `7. ingest during failover (:${port})`,
         window,
         recoveryMs(mix.outcomes, healedAt),
-        `${ingests.length} ingests during it (${mix.acks.length - acksBefore} acknowledged since it began), ${lost} acknowledged and not visible after`,
+        `${ingests.length} ingests during it (${mix.acks.length - acksBefore} acknowledged since it began); ${ackNote(acks)}`,
       ),
     );
     expect(ingests.length).toBeGreaterThan(0);
     // Each ingest either succeeded or failed with a clear error: never a 500 or no answer.
     for (const o of notOk(ingests)) expect([503, 429]).toContain(o.status);
-    expect(lost).toBe(0);
+    expect(acks).toEqual({ candles: acks.candles, lost: 0, stale: 0 });
   });
 
   it('2. the whole Valkey cluster stopped, then started: every read answered from MySQL; the breaker closes, hits resume', async () => {
-    const { window, healedAt } = await underLoad(
-      async () => cluster.down(),
-      8000,
-      async () => {
-        cluster.up();
-        await until('both breakers closed', allClosed);
-        await until('a cached read is a hit again on both processes', cachedHit);
-      },
-    );
+    const callsToValkey = async () => {
+      let n = 0;
+      for (const u of urls()) n += await metric(u, 'wick_cache_valkey_call_seconds_count');
+      return n;
+    };
+    await sleep(1000);
+    const from = performance.now();
+    await cluster.down();
+    const downAt = performance.now();
+    // Both breakers open (the first refused calls trip them), then 8 s of outage under load in which
+    // not one call may be sent toward the dead cluster.
+    await until('both breakers open', async () => (await breakers()).every((b) => b !== 'closed'));
+    const before = await callsToValkey();
+    await sleep(8000);
+    const sentWhileOpen = (await callsToValkey()) - before;
+    const healedAt = performance.now();
+    await cluster.up();
+    await until('both breakers closed', allClosed);
+    await until('a cached read is a hit again on both processes', cachedHit);
+    await sleep(3000);
+    const window = during(mix.outcomes, from, healedAt);
+    const upAt = healedAt;
+    // Reads that started once every node was gone and finished before it came back: all from MySQL.
+    const reads = mix.outcomes.filter((o) => (o.kind === 'cached' || o.kind === 'cold') && o.start >= downAt && o.end <= upAt);
+    const outage = during(mix.outcomes, downAt, upAt);
+    const answered = (os: Outcome[]) => os.filter((o) => o.status === 200);
     rows.push(
       rowFor(
-        '2. whole Valkey cluster down 8 s, then up',
+        '2. whole Valkey cluster down, then up',
         window,
         recoveryMs(mix.outcomes, healedAt),
-        '100 % answered (from MySQL) while down; breaker closed and hits after',
+        `${answered(outage).length}/${outage.length} answered while down; ${reads.filter((o) => o.cache === 'bypass').length}/${reads.length} computes ` +
+          `answered from MySQL (bypass); ${sentWhileOpen} calls sent toward Valkey while the breakers were open; breaker closed and hits after`,
       ),
     );
     expect(failuresOf(window)).toEqual({});
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.map((o) => `${o.status} ${o.cache}`)).toEqual(reads.map(() => '200 bypass'));
+    expect(sentWhileOpen).toBe(0);
     expect(await breakers()).toEqual(['closed', 'closed']);
   });
 
@@ -257,20 +345,20 @@ describe('faults under load', { timeout: 300_000 }, () => {
       const outs = await Promise.all((['cold', 'page', 'summary', 'ingest'] as const).map((k) => mix.one(k)));
       return outs.every((o) => o.status === 200);
     });
-    const lost = await lostAcks();
+    const acks = await checkAcks();
     rows.push(
       rowFor(
         '3. MySQL cut 10 s, then restored',
         window,
         recoveryMs(mix.outcomes, healedAt),
-        `${cached.length} cached reads, ${notOk(cached).length} failed; every failure 503 SERVICE_UNAVAILABLE; ${lost} acknowledged ingests lost`,
+        `${cached.length} cached reads, ${notOk(cached).length} failed; every failure 503 SERVICE_UNAVAILABLE; ${ackNote(acks)}`,
       ),
     );
     expect(cached.length).toBeGreaterThan(0);
     expect(notOk(cached)).toEqual([]);
     expect(failed.length).toBeGreaterThan(0);
     for (const o of failed) expect(`${o.status} ${o.code}`).toBe('503 SERVICE_UNAVAILABLE');
-    expect(lost).toBe(0);
+    expect(acks).toEqual({ candles: acks.candles, lost: 0, stale: 0 });
   });
 
   it('5. a 1,000-request identical cold burst on a loaded box: 1 computation and 1 DB load across both processes, breaker closed', async () => {
@@ -338,28 +426,10 @@ describe('faults under load', { timeout: 300_000 }, () => {
     const fds = () => metric(base, 'process_open_fds');
     const before = { rss: await rss(), fds: await fds() };
     const peak = { rss: before.rss, fds: before.fds };
-    const sockets: Socket[] = [];
-    const from = performance.now();
-    // 2,000 idle sockets and a slowloris (a header line every 500 ms, never finished).
-    for (let i = 0; i < 2000; i++) sockets.push(connect(Number(port), hostname).on('error', () => undefined));
-    const slow = connect(Number(port), hostname).on('error', () => undefined);
-    slow.write('GET /health HTTP/1.1\r\nHost: x\r\n');
-    const drip = setInterval(() => slow.write('X-Slow: 1\r\n'), 500);
-    const health: number[] = [];
-    const hostile: Record<string, number> = {};
-    // A 100 MB body, 1 MB of headers, a 10,000-item batch.
-    const big = fetch(`${base}/trpc/candles.ingest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_KEY}` },
-      body: new Blob([new Uint8Array(100 * 1024 * 1024).fill(32)]),
-    }).then(
-      (r) => r.status,
-      () => 0,
-    );
-    const headers = fetch(`${base}/health`, { headers: { 'x-big': 'a'.repeat(1024 * 1024) } }).then(
-      (r) => r.status,
-      () => 0,
-    );
+    // The hostile payloads are built first: building them while sockets connect would stall this
+    // process (the clients) with a connected socket that has sent nothing yet — a harness artefact.
+    const bigBody = new Blob([new Uint8Array(100 * 1024 * 1024).fill(32)]);
+    const bigHeader = 'a'.repeat(1024 * 1024);
     const items = Array.from({ length: 10_000 }, () => ({
       symbol: 'BTCUSDT',
       interval: '1m',
@@ -368,16 +438,44 @@ describe('faults under load', { timeout: 300_000 }, () => {
       limit: 10,
       to: targets.to,
     }));
-    const batch = query(base, 'indicators.batch', { items }).then(
-      (r) => r.status,
-      () => 0,
-    );
+    const batchUrl = `${base}/trpc/indicators.batch?input=${encodeURIComponent(JSON.stringify(superjson.serialize({ items })))}`;
+    const sockets: Socket[] = [];
+    const from = performance.now();
+    // 2,000 idle sockets and a slowloris (a header line every 500 ms, never finished).
+    for (let i = 0; i < 2000; i++) sockets.push(connect(Number(port), hostname).on('error', () => undefined));
+    const slow = connect(Number(port), hostname).on('error', () => undefined);
+    slow.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+    const drip = setInterval(() => slow.writable && slow.write('X-Slow: 1\r\n'), 500);
+    const health: number[] = [];
+    const hostile: Record<string, number> = {};
+    // A 100 MB body, 1 MB of headers, a 10,000-item batch (a ~1.5 MB URL).
+    const why: Record<string, string> = {};
+    const statusOf = (name: string) =>
+      [
+        (r: Response) => r.status,
+        (err: unknown) => {
+          why[name] = failureCode(err);
+          return 0;
+        },
+      ] as const;
+    const big = fetch(`${base}/trpc/candles.ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_KEY}` },
+      body: bigBody,
+    }).then(...statusOf('body100MB'));
+    const headers = fetch(`${base}/health`, { headers: { 'x-big': bigHeader } }).then(...statusOf('headers1MB'));
+    const batch = fetch(batchUrl).then(...statusOf('batch10k'));
+    const healthMs: number[] = [];
     for (let i = 0; i < 20; i++) {
-      health.push((await get(`${base}/health`).catch(() => ({ status: 0 }))).status);
+      const started = performance.now();
+      health.push((await get(`${base}/health`)).status);
+      healthMs.push(performance.now() - started);
       peak.rss = Math.max(peak.rss, await rss());
       peak.fds = Math.max(peak.fds, await fds());
       await sleep(250);
     }
+    // Still open on this side: what the server holds of the flood once its grace is over.
+    const settledFds = await fds();
     hostile.body100MB = await big;
     hostile.headers1MB = await headers;
     hostile.batch10k = await batch;
@@ -385,23 +483,34 @@ describe('faults under load', { timeout: 300_000 }, () => {
     clearInterval(drip);
     for (const s of [...sockets, slow]) s.destroy();
     const others = during(mix.outcomes, from, end);
+    const refused = await metricsByLabel(base, 'wick_http_refused_total');
+    const sorted = [...healthMs].sort((a, b) => a - b);
     rows.push(
       rowFor(
         '6. hostile clients (2,000 idle sockets, slowloris, 100 MB body, 1 MB headers, 10k-item batch)',
         others,
         null,
-        `health ${health.filter((s) => s === 200).length}/${health.length} OK (${JSON.stringify(health.filter((s) => s !== 200))} otherwise); hostile answers ${JSON.stringify(hostile)}; ` +
-          `RSS ${(before.rss / 1e6).toFixed(0)} → peak ${(peak.rss / 1e6).toFixed(0)} MB, fds ${before.fds} → peak ${peak.fds}`,
+        `health ${health.filter((s) => s === 200).length}/${health.length} OK (${JSON.stringify(health.filter((s) => s !== 200))} otherwise, ` +
+          `slowest ${Math.round(sorted.at(-1) ?? 0)} ms); hostile answers ${JSON.stringify(hostile)}${Object.keys(why).length ? ` (no answer: ${JSON.stringify(why)})` : ''}; ` +
+          `refused by the socket limits ${JSON.stringify(refused)}; ` +
+          `RSS ${(before.rss / 1e6).toFixed(0)} → peak ${(peak.rss / 1e6).toFixed(0)} MB, fds ${before.fds} → peak ${peak.fds} → ${settledFds} ` +
+          `with the flood still connected (idle sockets kept: ${IDLE_SOCKETS}, each closed after 1 s of silence); p99 of the other clients in the p99 column`,
       ),
     );
-    // Health answers every time (a 503 is its answer that a dependency is slow: counted in the table).
-    expect(health.filter((s) => s === 0)).toEqual([]);
+    // Health answers every time: it is in the light lane (never shed) and a flood of idle sockets
+    // closes the longest silent one, never the new connection. A 503 is its own answer that the
+    // database ping took longer than its 1 s check on this loaded box (a time, so counted in the
+    // table, not asserted).
+    expect(health.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(failuresOf(others)).toEqual({});
-    // The 10k-item batch is a ~1.5 MB URL: refused by the header limit (431, or the socket closed on it).
-    expect([400, 413, 431, 0]).toContain(hostile.batch10k);
+    // Each hostile request gets its own clear refusal.
+    expect(hostile).toEqual({ body100MB: 413, headers1MB: 431, batch10k: 431 });
+    // File descriptors, with the 2,000 sockets still connected: the idle cap, plus what the load and
+    // the hostile requests themselves hold (the flood is closed once it has been silent 1 s).
+    expect(settledFds - before.fds).toBeLessThanOrEqual(IDLE_SOCKETS + 200);
+    // Memory: the 100 MB body is refused before it is read (it would add at least its own size).
+    expect(peak.rss - before.rss).toBeLessThan(100 * 1024 * 1024);
     expect((await get(`${base}/health`)).status).toBe(200);
-    expect(hostile.headers1MB).toBe(431);
-    expect(hostile.body100MB).not.toBe(200);
   });
 
   it('4. SIGTERM one server process under load: in-flight requests finish, new ones go to the other, no 5xx', async () => {

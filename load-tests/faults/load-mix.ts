@@ -2,6 +2,7 @@
 // processes like a load balancer would (a connection refused or reset before any answer goes to the
 // next process), each request recorded with its kind, answer and time span.
 import superjson from 'superjson';
+import type { IngestAttempt } from './ingest-check.ts';
 
 export type Kind = 'cached' | 'cold' | 'candles' | 'page' | 'summary' | 'export' | 'ingest';
 
@@ -11,7 +12,7 @@ export interface Outcome {
   end: number;
   /** HTTP status, 0 when no process answered at all. */
   status: number;
-  /** tRPC error code, when it is one. */
+  /** tRPC error code, when it is one; with status 0, why no answer came (UND_ERR_SOCKET, CLIENT_TIMEOUT, …). */
   code: string | null;
   /** Cache status of a compute answer (hit, miss, bypass, …). */
   cache: string | null;
@@ -42,29 +43,42 @@ function trpcUrl(base: string, path: string, input: unknown): string {
   return `${base}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
 }
 
-/** A request against whichever process takes it; `make` builds it for one base URL. */
-async function balanced(
-  servers: () => string[],
-  rr: { i: number },
-  make: (base: string) => [string, RequestInit],
-): Promise<Response | null> {
+/** The code of a fetch failure: undici's (UND_ERR_SOCKET, …) or the socket's (ECONNRESET, …), else the error's name. */
+export function failureCode(err: unknown): string {
+  const e = err as { name?: string; code?: string; cause?: { code?: string; name?: string } };
+  if (e?.name === 'TimeoutError') return 'CLIENT_TIMEOUT';
+  return e?.cause?.code ?? e?.code ?? e?.cause?.name ?? e?.name ?? 'UNKNOWN';
+}
+
+/** What an HTTP exchange gave: a response, or no response and why (never a throw). */
+export type Exchange = { res: Response; error: null } | { res: null; error: string };
+
+/**
+ * A request against whichever process takes it; `make` builds it for one base URL. A connection
+ * refused, reset or closed with no answer goes to the next process, as a load balancer does; when
+ * no process answers the exchange carries the last error's code.
+ */
+async function balanced(servers: () => string[], rr: { i: number }, make: (base: string) => [string, RequestInit]): Promise<Exchange> {
   const list = servers();
+  let error = 'NO_SERVER';
   for (let attempt = 0; attempt < list.length; attempt++) {
     const base = list[rr.i++ % list.length]!;
     const [url, init] = make(base);
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+      return { res: await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) }), error: null };
     } catch (err) {
-      // Refused or reset with no answer: the process is gone, the balancer tries the next one.
-      if ((err as Error).name === 'TimeoutError') return null;
+      error = failureCode(err);
+      if (error === 'CLIENT_TIMEOUT') break;
     }
   }
-  return null;
+  return { res: null, error };
 }
 
 export class LoadMix {
   readonly outcomes: Outcome[] = [];
   readonly acks: Ack[] = [];
+  /** Every ingest, whatever its answer (a 503 or no answer may still have committed: ingest-check.ts). */
+  readonly attempts: IngestAttempt[] = [];
   private running = false;
   private workers: Promise<void>[] = [];
   private salt = 0;
@@ -98,8 +112,14 @@ export class LoadMix {
   async one(kind: Kind): Promise<Outcome> {
     const t = this.targets;
     const start = performance.now();
+    // One candle per ingest, chosen once: a retry on the next process sends the same one (the first
+    // process may have committed it before its connection broke).
     let ack: Ack | null = null;
-    const res = await balanced(this.servers, this.rr, (base): [string, RequestInit] => {
+    if (kind === 'ingest') {
+      const time = t.ingestTimes[this.ingestIndex++ % t.ingestTimes.length]!;
+      ack = { time, close: Math.round(t.basePrice * (1 + (this.ingestIndex % 997) * 1e-4) * 100) / 100 };
+    }
+    const { res, error } = await balanced(this.servers, this.rr, (base): [string, RequestInit] => {
       switch (kind) {
         case 'cached':
           return [
@@ -134,9 +154,7 @@ export class LoadMix {
         case 'export':
           return [`${base}/export/liquidations.csv?from=${t.newest - 3_600_000}&to=${t.newest}`, {}];
         case 'ingest': {
-          const time = t.ingestTimes[this.ingestIndex++ % t.ingestTimes.length]!;
-          const close = Math.round(t.basePrice * (1 + (this.ingestIndex % 997) * 1e-4) * 100) / 100;
-          ack = { time, close };
+          const { time, close } = ack!;
           const body = superjson.serialize({
             symbol: t.ingestSymbol,
             interval: '1m',
@@ -153,15 +171,22 @@ export class LoadMix {
         }
       }
     });
-    let code: string | null = null;
+    let code: string | null = error;
     let cache: string | null = null;
-    const status = res?.status ?? 0;
+    let status = res?.status ?? 0;
     if (res) {
-      const text = await res.text().catch(() => '');
-      // A plain route's failure has no tRPC code: its status says it (503 → SERVICE_UNAVAILABLE).
-      if (kind === 'export' && status === 503) code = 'SERVICE_UNAVAILABLE';
-      else if (kind === 'export' && status !== 200) code = `HTTP_${status}`;
-      if (kind !== 'export') {
+      let text = '';
+      try {
+        text = await res.text();
+      } catch (err) {
+        // The answer broke off mid-body: no answer, with the socket's reason.
+        status = 0;
+        code = `BODY_${failureCode(err)}`;
+      }
+      if (status !== 0 && kind === 'export') {
+        // A plain route's failure has no tRPC code: its status says it (503 → SERVICE_UNAVAILABLE).
+        code = status === 200 ? null : status === 503 ? 'SERVICE_UNAVAILABLE' : `HTTP_${status}`;
+      } else if (status !== 0) {
         try {
           const body = JSON.parse(text) as {
             error?: { json?: { data?: { code?: string } } };
@@ -176,7 +201,10 @@ export class LoadMix {
     }
     const out: Outcome = { kind, start, end: performance.now(), status, code, cache };
     this.outcomes.push(out);
-    if (ack && status === 200) this.acks.push(ack);
+    if (ack) {
+      this.attempts.push({ ...ack, start, end: out.end, status });
+      if (status === 200) this.acks.push(ack);
+    }
     return out;
   }
 }
