@@ -2,6 +2,7 @@ import { INTERVALS } from '@wick/market';
 import type { Logger } from 'pino';
 import type { GuardedCall } from './guarded-call.ts';
 import { safeSegment, seriesTag, type KeyBuilder, type SeriesRef } from './keys.ts';
+import { replicated } from './replication.ts';
 import { BUMP } from './scripts.ts';
 import type { StatsRecorder } from './stats.ts';
 
@@ -12,6 +13,8 @@ export interface GenerationsDeps {
   logger: Logger | undefined;
   /** Detach in-process flights of a series, so nobody joins one that started before the bump. */
   forgetFlights: (taggedBase: string) => void;
+  /** WAIT's timeout for a bump to reach a replica (replication.ts). */
+  replicaWaitMs: number;
 }
 
 /**
@@ -56,12 +59,17 @@ export class Generations {
     const { keys, valkey, stats, logger } = this.deps;
     stats.inc('invalidations');
     this.deps.forgetFlights(keys.tagged(tag));
-    const bumped = await valkey.run('bump', (client) => client.invokeScript(BUMP, { keys: [keys.genKeyOfTag(tag)] }));
-    if (bumped.ok) {
+    const genKey = keys.genKeyOfTag(tag);
+    const bumped = await valkey.run('bump', async (client) => {
+      const [, replicas] = (await client.invokeScript(BUMP, { keys: [genKey] })) as [string, number];
+      return replicated(client, genKey, replicas, this.deps.replicaWaitMs);
+    });
+    if (bumped.ok && bumped.value) {
       this.pending.delete(tag);
       return;
     }
+    // Not on a replica yet: a failover could still undo it, so it stays pending (and is bumped again).
     this.pending.add(tag);
-    logger?.warn({ tag, reason: bumped.reason }, 'cache: invalidation deferred, valkey unavailable');
+    logger?.warn({ tag, reason: bumped.ok ? 'unreplicated' : bumped.reason }, 'cache: invalidation deferred, valkey unavailable');
   }
 }

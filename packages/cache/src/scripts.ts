@@ -1,4 +1,5 @@
 import { Script } from '@valkey/valkey-glide';
+import { CONNECTED_REPLICAS } from './replication.ts';
 
 /*
  * Generations are server-time based: a missing generation key (never set, evicted by allkeys-lru,
@@ -82,12 +83,13 @@ return 1`);
 /**
  * Store a series' head only if its rev is newer than the stored one, so out-of-order callers never
  * move it back. KEYS[1] head · ARGV[1] record · ARGV[2] rev (20 digits) · ARGV[3] head magic
- * → 1 stored, 0 a head at this rev or newer is there
+ * → { 1 stored | 0 a head at this rev or newer is there, connected replicas } (replication.ts)
  */
-export const ADVANCE_HEAD = new Script(`local h = redis.call('GETRANGE', KEYS[1], 0, 23)
-if string.sub(h, 1, 4) == ARGV[3] and #h == 24 and string.sub(h, 5, 24) >= ARGV[2] then return 0 end
+export const ADVANCE_HEAD = new Script(`${CONNECTED_REPLICAS}
+local h = redis.call('GETRANGE', KEYS[1], 0, 23)
+if string.sub(h, 1, 4) == ARGV[3] and #h == 24 and string.sub(h, 5, 24) >= ARGV[2] then return {0, replicas} end
 redis.call('SET', KEYS[1], ARGV[1])
-return 1`);
+return {1, replicas}`);
 
 /**
  * One live event: appended to the channel's stream (trimmed to about MAXLEN entries) and published on
@@ -122,12 +124,13 @@ return {oldest, newest, entries}`);
 export const UNLOCK = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
-/** KEYS[1] gen key → new generation (atomic, one round trip). */
+/** KEYS[1] gen key → { new generation, connected replicas } (atomic, one round trip; replication.ts). */
 export const BUMP = new Script(`${NOW_MS}
+${CONNECTED_REPLICAS}
 local g = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 local n = math.max(g + 1, now)
 redis.call('SET', KEYS[1], string.format('%d', n))
-return string.format('%d', n)`);
+return {string.format('%d', n), replicas}`);
 
 /**
  * Sliding-window rate limit, one script: a sorted set of request times in the window.

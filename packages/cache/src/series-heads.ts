@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GuardedCall } from './guarded-call.ts';
 import { assertRev, assertTail, decodeHead, encodeHead, HEAD_MAGIC, headRevOf, type SeriesHead } from './head-record.ts';
 import type { KeyBuilder, SeriesRef } from './keys.ts';
+import { replicated } from './replication.ts';
 import { ADVANCE_HEAD } from './scripts.ts';
 import type { AdvanceHeadResult, CacheVersion } from './types.ts';
 
@@ -14,6 +15,10 @@ export interface SeriesHeadsDeps {
   forgetFlights: (taggedBase: string) => void;
   /** When a head cannot be stored: bump the generation instead (deferred while Valkey is away). */
   invalidate: (series: SeriesRef) => Promise<void>;
+  /** True while a bump of the series could not land: its version in Valkey is older than what this process wrote. */
+  hasPendingBump: (tag: string) => boolean;
+  /** WAIT's timeout for a head to reach a replica (replication.ts). */
+  replicaWaitMs: number;
 }
 
 /**
@@ -30,16 +35,23 @@ export class SeriesHeads {
     assertRev(head?.rev, 'advanceHead');
     assertTail(head.tail, 'advanceHead');
     const record = encodeHead(head);
-    const stored = await valkey.run('advance_head', (client) =>
-      client.invokeScript(ADVANCE_HEAD, { keys: [keys.headKeyOfTag(tag)], args: [record, String(head.rev).padStart(20, '0'), HEAD_MAGIC] }),
-    );
-    if (stored.ok) {
+    const headKey = keys.headKeyOfTag(tag);
+    const stored = await valkey.run('advance_head', async (client) => {
+      const [moved, replicas] = (await client.invokeScript(ADVANCE_HEAD, {
+        keys: [headKey],
+        args: [record, String(head.rev).padStart(20, '0'), HEAD_MAGIC],
+      })) as [number, number];
+      return { moved: moved === 1, durable: await replicated(client, headKey, replicas, this.deps.replicaWaitMs) };
+    });
+    if (stored.ok && stored.value.durable) {
       // After the head moved, not before: a flight that read the old head may have started meanwhile.
-      if (stored.value === 1) this.deps.forgetFlights(keys.tagged(tag));
-      return stored.value === 1 ? 'stored' : 'ignored';
+      if (stored.value.moved) this.deps.forgetFlights(keys.tagged(tag));
+      return stored.value.moved ? 'stored' : 'ignored';
     }
-    // Readers would go on seeing values without this write: retire them all instead.
-    logger?.warn({ tag, rev: head.rev, reason: stored.reason }, 'cache: head not stored, invalidating the series instead');
+    // Readers would go on seeing values without this write (or would again after a failover, if no
+    // replica took it): retire them all instead.
+    const reason = stored.ok ? 'unreplicated' : stored.reason;
+    logger?.warn({ tag, rev: head.rev, reason }, 'cache: head not stored, invalidating the series instead');
     await this.deps.invalidate(series);
     return 'invalidated';
   }
@@ -56,6 +68,9 @@ export class SeriesHeads {
   async readVersion(series: SeriesRef): Promise<CacheVersion | undefined> {
     const { keys, valkey } = this.deps;
     const tag = keys.seriesTag(series);
+    // What Valkey holds is older than a write this process made: no version is the honest answer
+    // (the caller goes to the loader path, which bypasses the cache for this series too).
+    if (this.deps.hasPendingBump(tag)) return undefined;
     const reply = await valkey.run('read_version', (client) =>
       client.mget([keys.genKeyOfTag(tag), keys.headKeyOfTag(tag)], { decoder: Decoder.Bytes }),
     );

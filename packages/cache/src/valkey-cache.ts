@@ -13,6 +13,7 @@ import type { LiveChannel, LiveEventOf, LiveMessage, LiveSubscription, ReplayRes
 import type { ResolvedOptions } from './options.ts';
 import { BreakerProbe } from './probe.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { replicaWaitMs } from './replication.ts';
 import { SeriesHeads } from './series-heads.ts';
 import { StatsRecorder, type CacheStats } from './stats.ts';
 import { createTokenSource } from './tokens.ts';
@@ -82,6 +83,7 @@ export class ValkeyCache implements WickCache {
       stats,
       logger,
       forgetFlights: (taggedBase) => this.getOrLoadRunner.forgetTagged(taggedBase),
+      replicaWaitMs: replicaWaitMs(options.requestTimeoutMs),
     });
     this.heads = new SeriesHeads({
       keys,
@@ -89,6 +91,8 @@ export class ValkeyCache implements WickCache {
       logger,
       forgetFlights: (taggedBase) => this.getOrLoadRunner.forgetTagged(taggedBase),
       invalidate: (series) => this.generations.invalidateSeries(series),
+      hasPendingBump: (tag) => this.generations.hasPending(tag),
+      replicaWaitMs: replicaWaitMs(options.requestTimeoutMs),
     });
     this.live = new LiveBus(
       {
