@@ -1,4 +1,4 @@
-import { liquidationTupleToRow, type LiquidationRow, type Side } from '@wick/market';
+import { liquidationTupleToRow, type LiquidationRow } from '@wick/market';
 import type { PoolConnection } from 'mysql2/promise';
 import type { Database } from './client.ts';
 import { InvalidQueryError } from './errors.ts';
@@ -8,21 +8,8 @@ import { LIQUIDATION_SELECT, nameTuples } from './liquidations.ts';
 import { symbolId } from './symbols.ts';
 import { inWriteTransaction, WriteConflict } from './write-transaction.ts';
 
-/** A liquidation as Binance's forceOrder stream reports it, fields spelled out. Decimals are exact strings. */
-export interface LiquidationEvent {
-  symbol: string;
-  side: Side;
-  orderType: string;
-  timeInForce: string;
-  originalQuantity: string;
-  price: string;
-  averagePrice: string;
-  orderStatus: string;
-  lastFillQuantity: string;
-  accumulatedFillQuantity: string;
-  /** ms */
-  orderTradeTime: number;
-}
+/** A liquidation as Binance's forceOrder stream reports it: a stored row before it has an id (and its usd). */
+export type LiquidationEvent = Omit<LiquidationRow, 'id' | 'usd'>;
 
 export const MAX_LIQUIDATIONS_PER_INSERT = 10_000;
 
