@@ -5,7 +5,7 @@ export default defineConfig({
     // In-process test servers read admission settings from the environment: shed on in-flight work only,
     // never because a loaded CI box stalled the event loop.
     env: { ADMISSION_MAX_LOOP_DELAY_MS: '60000' },
-    // The fault suite (faults/) runs with pnpm test:faults: it is not part of npm test yet (docs/faults.md).
+    // The fault suite (faults/) has its own config (pnpm test:faults); npm test runs it after every package (scripts/test.sh).
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -69,7 +69,7 @@ export const RULES: readonly Rule[] = [
     id: 'test-faults',
     category: 'pipeline',
     pattern: /^pnpm test:faults$/,
-    how: 'covered if scripts/test.sh runs it; until then (red rows: docs/faults.md) its wiring is checked and its 7 faults collected',
+    how: 'npm test runs it after the packages (scripts/test.sh): its wiring is checked and its 7 faults collected',
   },
   {
     id: 'bench',
