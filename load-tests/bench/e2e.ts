@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnServer, type ServerProcess } from '@wick/server/testing';
-import { OURS, SEEDS } from '../lib/targets.js';
+import { FAST, OURS, SEEDS } from '../lib/targets.js';
 import { mutationRequest, queryUrl } from '../lib/trpc-wire.js';
 import { MIX_INDICATORS, mixOf, prng, zipf } from '../lib/zipf.js';
 import {
@@ -62,11 +62,6 @@ const SYMBOL = 'BTCUSDT';
 const CANDLES = 1000;
 /** Identical cold calls of the stampede (fewer in the smoke run, same code path). */
 const STAMPEDE = SMOKE ? 100 : 1000;
-/**
- * The hot-path targets of issue 15 (fast path past the tRPC floor); candidates for lib/targets.js.
- * The batch baseline is indicators.batch × 3 at c=50 as measured in 2026-11 (docs/benchmarks.md).
- */
-const FAST = Object.freeze({ vsFloor: 10, vsRaw: 0.5, p50Ms: 0.5, batch3Baseline: 157, batch3Times: 5 });
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`[e2e ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);

@@ -32,3 +32,18 @@ export const OURS = Object.freeze({
   deepPageRatio: 1.5,
   deepPageRow: 900_000,
 });
+
+/**
+ * The hot-path targets of issue 15: the response fast path past the tRPC floor. The batch baseline
+ * is `indicators.batch` × 3 at c=50 as measured in 2026-11 (docs/benchmarks.md).
+ */
+export const FAST = Object.freeze({
+  /** Cached compute req/s at 50 connections ≥ this multiple of the noopPayload floor's. */
+  vsFloor: 10,
+  /** Cached compute req/s at 50 connections ≥ this share of raw node:http writing the same bytes. */
+  vsRaw: 0.5,
+  /** Cached compute one at a time: p50 at most this. */
+  p50Ms: 0.5,
+  batch3Baseline: 157,
+  batch3Times: 5,
+});
