@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Decoder, TimeUnit, type GlideReturnType } from '@valkey/valkey-glide';
+import { Decoder, Script, TimeUnit, type GlideReturnType } from '@valkey/valkey-glide';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { abortable } from './abortable.ts';
@@ -9,7 +9,7 @@ import { CacheAbortError, CacheConfigError } from './errors.ts';
 import type { GuardedCall, GuardedResult } from './guarded-call.ts';
 import { HEAD_MAGIC, headRevOf } from './head-record.ts';
 import type { CacheKey, KeyBuilder, ResolvedKey } from './keys.ts';
-import { GEN, LOCK, UNLOCK, WRITE } from './scripts.ts';
+import { GEN, LOCK, WRITE } from './scripts.ts';
 import { SingleFlight } from './single-flight.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { Cached, CacheStatus, CacheVersion, GetOrLoadOptions } from './types.ts';
@@ -59,6 +59,23 @@ const getOrLoadSchema = z.object({
   ttlSeconds: z.number().int().min(1).max(MAX_TTL_SECONDS),
   staleSeconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
 });
+
+/**
+ * A holder whose load failed turns its lock into `!<token>` for this long (never longer than the lock
+ * itself): waiters polling the lock see it and load at once (each its own loader, so each fails — or
+ * succeeds — with its own error class) instead of waiting out their budget or queueing one by one
+ * behind the freed lock. Longer than a few poll steps, so a waiter on a busy event loop still sees it.
+ */
+const FAILED_MARK_MS = 1_000;
+const FAILED_MARK = 0x21; // '!': tokens are base64url + '.' + digits, never '!'
+
+/**
+ * KEYS[1] lock · ARGV[1] token · ARGV[2] ms → 1 marked, 0 the lock is not ours any more (expired,
+ * taken over): a token-checked release that leaves the failure behind for the waiters.
+ */
+const FAIL_LOCK = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], '!' .. ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`);
 
 const POLL_MIN_MS = 5;
 const POLL_MAX_MS = 50;
@@ -115,9 +132,13 @@ export class GetOrLoad {
     stats.inc(status === 'hit' ? 'hits' : status === 'miss' ? 'misses' : status === 'stale' ? 'stale' : 'bypass');
   }
 
-  /** The hot path: one MGET of [generation, value] — or [generation, head, value] — in the series' slot. */
-  private read(resolved: ResolvedKey, withHead: boolean): Promise<GuardedResult<GlideReturnType>> {
+  /**
+   * The hot path: one MGET of [generation, value] — or [generation, head, value] — in the series' slot.
+   * A waiter also reads the fill lock (same slot, last): that is how it learns the holder failed.
+   */
+  private read(resolved: ResolvedKey, withHead: boolean, withLock = false): Promise<GuardedResult<GlideReturnType>> {
     const keys = withHead ? [resolved.genKey, resolved.headKey!, resolved.valueKey] : [resolved.genKey, resolved.valueKey];
+    if (withLock) keys.push(resolved.lockKey);
     return this.deps.valkey.run('read', (client) => client.mget(keys, { decoder: Decoder.Bytes }));
   }
 
@@ -136,9 +157,12 @@ export class GetOrLoad {
     let declined: string | undefined;
     const deadline = Date.now() + lockWaitMs;
     let delay = POLL_MIN_MS;
+    /** The generation and head rev the last lock attempt saw: what a load of this flight is stored at. */
+    let at: CacheVersion | undefined;
     for (;;) {
       const replies = reply.value as (Buffer | null)[];
       const genBytes = replies[0];
+      const lockBytes = waited ? replies[withHead ? 3 : 2] : undefined;
       const valueBytes = replies[withHead ? 2 : 1];
       let force = false;
       if (genBytes && valueBytes) {
@@ -161,6 +185,9 @@ export class GetOrLoad {
           force = true;
         }
       }
+      // The holder we waited for failed (its lock became `!token`): load now, without the lock, so this
+      // waiter settles with its own loader's answer instead of waiting out its budget.
+      if (at && lockBytes && lockBytes[0] === FAILED_MARK) return this.loadAndStore(resolved, at, loader, options, '');
       // Miss (absent, older generation, older format or expired without grace): initialise the
       // generation if needed and try the fill lock, in one script that also reads the head rev.
       const lock = await valkey.run('lock', (client) =>
@@ -174,7 +201,7 @@ export class GetOrLoad {
       );
       if (!lock.ok) return this.bypass(loader, options);
       const [gen, present, locked, headRevText] = lock.value as [string, number, number, string];
-      const at = { gen, headRev: Number(headRevText) };
+      at = { gen, headRev: Number(headRevText) };
       if (locked === 1) return this.loadAndStore(resolved, at, loader, options, token);
       if (present === 1) {
         // A value of this generation is there but this caller could not use it twice in a row
@@ -194,8 +221,9 @@ export class GetOrLoad {
         await sleep(delay);
         delay = Math.min(POLL_MAX_MS, Math.ceil(delay * 1.5));
       }
-      // Re-read. If the holder died, its lock expires (lockMs) and the first waiter to retry takes over.
-      reply = await this.read(resolved, withHead);
+      // Re-read (with the lock once waiting). If the holder died, its lock expires (lockMs) and the
+      // first waiter to retry takes over; if its load failed, the lock says so (FAILED_MARK).
+      reply = await this.read(resolved, withHead, waited);
       if (!reply.ok) return this.bypass(loader, options);
     }
   }
@@ -271,13 +299,18 @@ export class GetOrLoad {
     }
     stats.inc('loaderCalls');
     let value: T;
+    let bytes: Buffer;
     try {
       value = await loader();
+      bytes = options.codec.encode(value);
     } catch (err) {
-      if (token) void valkey.run('unlock', (client) => client.invokeScript(UNLOCK, { keys: [resolved.lockKey], args: [token] }));
+      // Tell the waiters now (they poll the lock) rather than let them wait out the lock.
+      if (token) {
+        const args = [token, String(Math.min(FAILED_MARK_MS, this.deps.lockMs))];
+        void valkey.run('unlock', (client) => client.invokeScript(FAIL_LOCK, { keys: [resolved.lockKey], args }));
+      }
       throw err;
     }
-    const bytes = options.codec.encode(value);
     const now = Date.now();
     const ttlMs = options.ttlSeconds * 1000;
     const expiresInMs = ttlMs + (options.staleSeconds ?? 0) * 1000;
