@@ -1,9 +1,23 @@
 import { INTERVALS, type Interval } from '@wick/market';
-import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import type { PoolConnection } from 'mysql2/promise';
+
+/**
+ * The database server's clock in µs since the epoch (UTC_TIMESTAMP is the UTC wall clock whatever
+ * the session time zone, and TIMESTAMPDIFF of two DATETIMEs is plain arithmetic: no DST fold can
+ * move it back). Valid SQL on MariaDB and MySQL 8.4. Now ≈ 1.8e15: a rev based on it stays a safe
+ * JavaScript integer for 7e15 more commits (or until the year 2255).
+ */
+export const REV_CLOCK_SQL = "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))";
 
 /** A series' row in `series_heads` as a write finds it. */
 export interface SeriesHead {
-  /** Commits that changed the series so far (0: none recorded). */
+  /**
+   * The rev of the series' last commit; a head created without one holds its base: the database
+   * clock in µs when it was created (REV_CLOCK_SQL). Revs count commits from there, so a database
+   * dropped and created again (or re-seeded) continues above every rev the old one handed out —
+   * the cache ignores a head that is not newer than the one it holds. (Rows that predate the base,
+   * from migration 0001, count from 0.)
+   */
   rev: number;
   /** Open time of the series' last stored candle as of `rev`; null before a write reported one. */
   lastOpenTime: number | null;
@@ -29,8 +43,8 @@ async function readHeads(conn: PoolConnection, symbolId: number, intervals: read
  * Locks the heads of `intervals` for the rest of the caller's transaction and reads them. Every
  * candle writer of a series takes its head first, in INTERVALS order (1m, 5m, …, 1d), so writers
  * of a series serialize without deadlocking, and each one sees what the one before it committed.
- * A head that does not exist yet is created to be locked: READ COMMITTED takes no gap locks, so
- * locking a missing row would lock nothing.
+ * A head that does not exist yet is created to be locked (READ COMMITTED takes no gap locks, so
+ * locking a missing row would lock nothing), at the clock base and with no last candle.
  */
 export async function lockSeriesHeads(
   conn: PoolConnection,
@@ -43,13 +57,15 @@ export async function lockSeriesHeads(
   if (missing.length === 0) return heads;
   // On a row created meanwhile the upsert waits for its creator, then takes an exclusive lock
   // (INSERT IGNORE would take a shared one and deadlock on the upgrade to exclusive).
-  const [header] = await conn.query<ResultSetHeader>(
-    'INSERT INTO series_heads (symbol_id, `interval`) VALUES ? ON DUPLICATE KEY UPDATE rev = rev',
-    [missing.map((iv) => [symbolId, iv])],
+  // The database's clock, not this process's: every writer of a database counts from the same one.
+  await conn.query(
+    'INSERT INTO series_heads (symbol_id, `interval`, rev) VALUES ' +
+      missing.map(() => `(?, ?, ${REV_CLOCK_SQL})`).join(', ') +
+      ' ON DUPLICATE KEY UPDATE rev = rev',
+    missing.flatMap((iv) => [symbolId, iv]),
   );
-  if (header.affectedRows !== missing.length) return readHeads(conn, symbolId, ordered, false);
-  for (const iv of missing) heads.set(iv, { rev: 0, lastOpenTime: null });
-  return heads;
+  // Ours or a creator's that committed meanwhile: every one is locked by now (the insert or the upsert).
+  return readHeads(conn, symbolId, ordered, false);
 }
 
 /** Stores the heads a write leaves (the caller holds their locks). */

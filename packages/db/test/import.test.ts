@@ -11,9 +11,13 @@ import {
   ImportError,
   importCsv,
   InvalidQueryError,
+  ensureSymbols,
   type ImportReport,
+  type SeriesUpdate,
   type TestDatabase,
 } from '../src/index.ts';
+import { lockSeriesHeads } from '../src/series-heads.ts';
+import { inWriteTransaction } from '../src/write-transaction.ts';
 import { rollUpFromScratch, storedCandles, type TextCandle } from './support/rollup-oracle.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -22,10 +26,27 @@ let tmp: string;
 
 const NO_ROLLUP = { compared: 0, differing: 0, examples: [] };
 
-/** A report with each series reduced to [interval, rev, tailOnly, tail length, last open time]. */
-const summary = (r: ImportReport) => ({
+/**
+ * A new head starts at the database clock in µs and revs count commits from there: a series' commit
+ * count is its rev minus its base, the rev before the first write reported (checked against the
+ * clock: the database runs on this machine, 1 s of slack).
+ */
+const bases = new Map<string, number>();
+const startedUs = Date.now() * 1000;
+function commits(symbol: string, s: SeriesUpdate): number {
+  const key = `${symbol}:${s.interval}`;
+  if (!bases.has(key)) {
+    expect(s.rev - 1, key).toBeGreaterThanOrEqual(startedUs - 1_000_000);
+    expect(s.rev - 1, key).toBeLessThanOrEqual(Date.now() * 1000 + 1_000_000);
+    bases.set(key, s.rev - 1);
+  }
+  return s.rev - bases.get(key)!;
+}
+
+/** A report with each series reduced to [interval, commits, tailOnly, tail length, last open time]. */
+const summary = (r: ImportReport, symbol: string) => ({
   ...r,
-  series: r.series.map((s) => [s.interval, s.rev, s.tailOnly, s.tail.time.length, s.tail.time[s.tail.time.length - 1]]),
+  series: r.series.map((s) => [s.interval, commits(symbol, s), s.tailOnly, s.tail.time.length, s.tail.time[s.tail.time.length - 1]]),
 });
 
 async function count(table: string): Promise<number> {
@@ -48,7 +69,7 @@ describe('import', () => {
     const first = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1m' });
     // 2024-01-01 00:00–01:59: the first candles of every series (history, not an append).
     const day = 1_704_067_200_000;
-    expect(summary(first)).toEqual({
+    expect(summary(first, 'BTCUSDT')).toEqual({
       inserted: 120,
       updated: 0,
       unchanged: 0,
@@ -137,6 +158,11 @@ describe('import', () => {
     const file = join(tmp, 'SOLUSDT-1m-big.csv');
     await writeFile(file, `${lines.join('\n')}\n`);
     const candles = await count('candles');
+    // Its heads exist before the import (as for a symbol whose series were created empty), so their
+    // bases are known: the report shows only the last batch's revs.
+    const id = (await ensureSymbols(db, [{ name: 'SOLUSDT', base: 'SOL', quote: 'USDT' }])).get('SOLUSDT')!;
+    const created = await inWriteTransaction(db, (conn) => lockSeriesHeads(conn, id, INTERVALS));
+    for (const [iv, head] of created) bases.set(`SOLUSDT:${iv}`, head.rev);
     const err = await importCsv(db, { file, kind: 'klines', symbol: 'SOLUSDT', interval: '1m' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).line).toBe(11_001);
@@ -146,7 +172,7 @@ describe('import', () => {
     const report = await importCsv(db, { file, kind: 'klines', symbol: 'SOLUSDT', interval: '1m' });
     expect({ ...report, series: [] }).toEqual({ inserted: 12_000, updated: 0, unchanged: 0, rollup: NO_ROLLUP, series: [] });
     // Three batches, three commits per series; the first one's candles were history.
-    expect(report.series.map((s) => [s.interval, s.rev, s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, 3, false]));
+    expect(report.series.map((s) => [s.interval, commits('SOLUSDT', s), s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, 3, false]));
     const tail = await getCandles(db, { symbol: 'SOLUSDT', interval: '1m', limit: DEFAULT_TAIL_LENGTH, newest: true });
     expect(Array.from(report.series[0]!.tail.time)).toEqual(Array.from(tail.time));
     // Batches of 5,000 rolled up one transaction at a time, buckets across batch edges included.
@@ -198,7 +224,7 @@ describe('import', () => {
     const file = join(tmp, 'BTCUSDT-1h-2024-01.csv');
     await writeFile(file, `${lines.join('\n')}\n`);
     const report = await importCsv(db, { file, kind: 'klines', symbol: 'BTCUSDT', interval: '1h' });
-    expect(summary(report)).toEqual({
+    expect(summary(report, 'BTCUSDT')).toEqual({
       // Appended after the last (derived) hour: a tail-only write of the 1h series, its second commit.
       series: [['1h', 2, true, 5, dayWithout + 2 * H]],
       inserted: 3,

@@ -1,4 +1,4 @@
-import { candleOpenTime, INTERVALS, ROLLUP_INTERVALS, type Interval } from '@wick/market';
+import { candleOpenTime, INTERVALS, ROLLUP_INTERVALS } from '@wick/market';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -105,19 +105,41 @@ describe('seed', () => {
     expect(INTERVALS.every((iv) => report.candles[iv] > 0)).toBe(true);
   });
 
-  it('gives every series it creates one head, rev 1 at its last candle: a feed continues it tail-only', async () => {
+  it('gives every series it creates one head at the clock base with no last candle: the first write after it is not tail-only', async () => {
+    const before = Date.now() * 1000;
     const report = await seed(db, { ...OPTS, liquidations: 0 });
     const [heads] = await db.pool.query<RowDataPacket[]>(
       'SELECT s.name, h.`interval` AS iv, h.rev, h.last_open_time AS last FROM series_heads h JOIN symbols s ON s.id = h.symbol_id',
     );
     expect(heads).toHaveLength(report.symbols.length * INTERVALS.length);
-    const end = report.span.end;
-    for (const h of heads)
-      expect([h.name, h.iv, Number(h.rev), Number(h.last)]).toEqual([h.name, h.iv, 1, candleOpenTime(h.iv as Interval, end - 1)]);
+    const base = Number(heads[0]!.rev);
+    // The database's clock in µs (it runs on this machine: 1 s of slack), one value for the statement.
+    expect(base).toBeGreaterThanOrEqual(before - 1_000_000);
+    expect(base).toBeLessThanOrEqual(Date.now() * 1000 + 1_000_000);
+    for (const h of heads) expect([h.name, h.iv, Number(h.rev), h.last]).toEqual([h.name, h.iv, base, null]);
+    // A cache may hold this series from the data the seed replaced, and nobody may have told it:
+    // the first write through Wick must retire it (not tail-only), at a rev above every older one.
     const symbol = report.symbols[0]!;
+    const end = report.span.end;
     const last = (await latestMinuteCandle(db, symbol))!;
     const { series } = await upsertCandles(db, symbol, '1m', [{ ...last, time: end, open: last.close, high: last.close, low: last.close }]);
-    expect(series.map((s) => [s.interval, s.rev, s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, 2, true]));
+    expect(series.map((s) => [s.interval, s.rev, s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, base + 1, false]));
+    expect(series.map((s) => s.tail.time.at(-1))).toEqual(INTERVALS.map((iv) => candleOpenTime(iv, end)));
+    // From then on a feed continues it tail-only.
+    const next = await upsertCandles(db, symbol, '1m', [{ ...last, time: end, open: last.close, high: last.close + 1, low: last.close }]);
+    expect(next.series.map((s) => [s.interval, s.rev, s.tailOnly])).toEqual(INTERVALS.map((iv) => [iv, base + 2, true]));
+  });
+
+  it('a second seed of the same database hands out revs above every rev of the first', async () => {
+    const symbol = (await seed(db, { ...OPTS, liquidations: 0 })).symbols[0]!;
+    const last = (await latestMinuteCandle(db, symbol))!;
+    const bump = async () =>
+      (await upsertCandles(db, symbol, '1m', [{ ...last, close: last.close + 1, high: Math.max(last.high, last.close + 1) }])).series;
+    const first = await bump();
+    await seed(db, { ...OPTS, liquidations: 0 });
+    const second = await bump();
+    expect(second.map((s) => s.interval)).toEqual(first.map((s) => s.interval));
+    for (const [i, s] of second.entries()) expect(s.rev, s.interval).toBeGreaterThan(first[i]!.rev);
   });
 
   it('refuses a span it cannot honour', async () => {

@@ -5,6 +5,7 @@ import { CANDLE_ROW_COLUMNS } from '../candle-row.ts';
 import { withConnection, type Database } from '../client.ts';
 import { InvalidQueryError } from '../errors.ts';
 import { rollUpSpan } from '../rollup/cascade.ts';
+import { REV_CLOCK_SQL } from '../series-heads.ts';
 import { ensureSymbols, forgetSymbols } from '../symbols.ts';
 import { bulkLoad, isLocalInfileRefused, type LoadMethod } from './bulk-load.ts';
 import { walkMinutes } from './candle-walk.ts';
@@ -110,8 +111,9 @@ function split(total: number, weights: number[]): number[] {
  * Replaces all market data with a deterministic synthetic set: same options (with an explicit
  * start or end), same rows, same checksum. 1m candles come from a random walk; the higher
  * intervals are derived from them by the same roll-up SQL as every 1m write, over the whole span.
- * Series revisions start again at 1 (symbol ids do too): caches of the replaced data must be
- * cleared, as for any replacement of everything.
+ * Symbol ids start again at 1; series revisions continue above the replaced data's (see
+ * SeriesHead.rev). What a cache holds of the replaced data is not retired here (this package does
+ * not know the cache): `pnpm db:seed` does that after the seed (apps/server src/cli/data-command.ts).
  */
 export async function seed(
   database: Database,
@@ -224,10 +226,13 @@ export async function seed(
       await rollUpSpan(conn, ids.get(spec.name)!, span.start, span.end);
       candleProgress.add(candleTotal / specs.length - perSymbol['1m']);
     }
-    // The bulk path bypasses the series writes: every series it created starts at rev 1.
+    // The bulk path bypasses the series writes. Its heads start at the clock base, above any rev
+    // of the data it replaced that a cache may still hold, and with no last candle: the cache was
+    // told nothing of these candles, so the first write through Wick is not tail-only (it bumps the
+    // series' generation) even where nobody retired the cache after the seed.
     await conn.query(
-      'INSERT INTO series_heads (symbol_id, `interval`, rev, last_open_time)' +
-        ' SELECT symbol_id, `interval`, 1, MAX(open_time) FROM candles GROUP BY symbol_id, `interval`',
+      `INSERT INTO series_heads (symbol_id, \`interval\`, rev, last_open_time)` +
+        ` SELECT symbol_id, \`interval\`, ${REV_CLOCK_SQL}, NULL FROM candles GROUP BY symbol_id, \`interval\``,
     );
   });
   const candleSeconds = (performance.now() - t0) / 1000;
