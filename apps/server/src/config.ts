@@ -78,6 +78,14 @@ export const configSchema = z.object({
   /** Bound of that store in bytes (raw + gzip answers, LRU); evictions are counted in wick_fast_path_l1_evictions_total. */
   L1_MAX_BYTES: int(64 * 1024 * 1024, 64 * 1024, 16 * 1024 * 1024 * 1024),
   /**
+   * How an L1 hit knows its answer is still current: `read` asks Valkey for the series version on
+   * every hit; `bus` keeps the versions locally, dropped by the writers' announcements, which every
+   * process acknowledges before a write returns (packages/cache/src/near-cache.ts).
+   */
+  FAST_PATH_L1_FRESHNESS: z.enum(['read', 'bus'], { error: 'must be read or bus' }).default('read'),
+  /** Bus mode: how long this process keeps its standing without renewing (renewed every lease/4); a write that fences it waits this long. */
+  FAST_PATH_L1_LEASE_MS: int(2000, 200, 2000),
+  /**
    * Signs liquidation cursors. Every process serving one URL needs the same value, so it is a
    * fixed dev default, not random per process: SET IT in production (a known key lets anyone
    * forge cursors; they still only select rows the filters allow).

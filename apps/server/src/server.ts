@@ -106,6 +106,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return { ip: req.socket.remoteAddress ?? 'unknown', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null };
   };
 
+  // Bus mode: a near-cache member, so L1 hits use local versions (the join waits for Valkey at most one connect).
+  if (config.FAST_PATH && config.FAST_PATH_L1 && config.FAST_PATH_L1_FRESHNESS === 'bus')
+    await cache.nearCache.join({ leaseMs: config.FAST_PATH_L1_LEASE_MS });
   const fastPath = fastPathFor(config, FAST_PROCEDURES, { cache, tap, services, apiConfig, requestInfo, metrics, log, registry });
 
   const trpc = createHTTPHandler({

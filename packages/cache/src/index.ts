@@ -86,6 +86,7 @@ export type {
   ClearResult,
 } from './types.ts';
 export type { SeriesHead } from './head-record.ts';
+export type { NearCache, NearCacheJoinOptions, NearCacheCounts, VersionTicket } from './near-cache-types.ts';
 export { MAX_TAIL_ROWS } from './head-record.ts';
 export type {
   SeriesEvent,

@@ -5,6 +5,7 @@ import type { CacheKey, SeriesRef } from './keys.ts';
 import type { CacheStats } from './stats.ts';
 import type { TtlTable } from './ttl.ts';
 import type { SeriesHead } from './head-record.ts';
+import type { NearCache } from './near-cache-types.ts';
 import type { LiveChannel, LiveEventOf, LiveMessage, LiveSubscription, ReplayResult, SeriesEvent, SubscribeOptions } from './live-types.ts';
 
 export type CacheStatus = 'hit' | 'miss' | 'stale' | 'bypass';
@@ -122,5 +123,7 @@ export interface WickCache {
   stats(): Promise<CacheStats>;
   readonly breakerState: BreakerState;
   readonly ttlTable: Readonly<TtlTable>;
+  /** The near-cache bus: version-publishing writes above wait for its members' acks; join() to be one. */
+  readonly nearCache: NearCache;
   close(): Promise<void>;
 }

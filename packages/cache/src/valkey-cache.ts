@@ -1,4 +1,3 @@
-import type { Interval } from '@wick/market';
 import { ClusterAdmin } from './admin.ts';
 import { CircuitBreaker, type BreakerState } from './breaker.ts';
 import { ConcurrencyGate } from './concurrency-gate.ts';
@@ -7,8 +6,12 @@ import { Generations } from './generations.ts';
 import { GetOrLoad } from './get-or-load.ts';
 import { GuardedCall } from './guarded-call.ts';
 import type { SeriesHead } from './head-record.ts';
-import { KeyBuilder, type CacheKey, type SeriesRef } from './keys.ts';
+import { KeyBuilder, safeSegment, seriesTag, type CacheKey, type SeriesRef } from './keys.ts';
+import { INTERVALS, type Interval } from '@wick/market';
 import { LiveBus } from './live-bus.ts';
+import { DEFAULT_ACK_TIMEOUT_MS, MAX_LEASE_MS, NearCacheBus } from './near-cache.ts';
+import { ALL_VERSIONS } from './near-cache-message.ts';
+import type { NearCache } from './near-cache-types.ts';
 import type { LiveChannel, LiveEventOf, LiveMessage, LiveSubscription, ReplayResult, SeriesEvent, SubscribeOptions } from './live-types.ts';
 import type { ResolvedOptions } from './options.ts';
 import { BreakerProbe } from './probe.ts';
@@ -41,6 +44,7 @@ export class ValkeyCache implements WickCache {
   private readonly live: LiveBus;
   private readonly rateLimiter: RateLimiter;
   private readonly admin: ClusterAdmin;
+  private readonly near: NearCacheBus;
 
   constructor(options: ResolvedOptions) {
     const { logger } = options;
@@ -103,6 +107,19 @@ export class ValkeyCache implements WickCache {
       },
       { keys, valkey, registry: options.registry, logger },
     );
+    // Every version-publishing write below waits for the near-cache members' acks (near-cache.ts).
+    this.near = new NearCacheBus(
+      {
+        nodes: options.nodes,
+        requestTimeoutMs: options.requestTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+        subscribeTimeoutMs: options.live.subscribeTimeoutMs,
+        replicaWaitMs: replicaWaitMs(options.requestTimeoutMs),
+        ackTimeoutMs: DEFAULT_ACK_TIMEOUT_MS,
+        maxLeaseMs: MAX_LEASE_MS,
+      },
+      { keys, valkey, registry: options.registry, logger },
+    );
     this.rateLimiter = new RateLimiter({ keys, valkey, stats, nextToken });
     this.admin = new ClusterAdmin({
       connection: this.connection,
@@ -117,7 +134,12 @@ export class ValkeyCache implements WickCache {
       connection: this.connection,
       logger,
       hasPendingWork: () => this.generations.pendingCount > 0,
-      retryPendingWork: () => this.generations.retryPending(),
+      // A deferred bump that lands moves a version too: members drop everything (rare: after failures).
+      retryPendingWork: async () => {
+        const pending = this.generations.pendingCount;
+        await this.generations.retryPending();
+        if (pending > 0) await this.near.published([ALL_VERSIONS]);
+      },
     });
     // Until the first connection succeeds the cache is "open": every call goes to its loader.
     this.breaker.trip();
@@ -145,12 +167,29 @@ export class ValkeyCache implements WickCache {
     return this.getOrLoadRunner.run(key, loader, options, true);
   }
 
-  invalidateSeries(series: SeriesRef): Promise<void> {
-    return this.generations.invalidateSeries(series);
+  get nearCache(): NearCache {
+    return this.near;
   }
 
-  advanceHead(series: SeriesRef, head: SeriesHead): Promise<AdvanceHeadResult> {
-    return this.heads.advanceHead(series, head);
+  async invalidateSeries(series: SeriesRef): Promise<void> {
+    await this.generations.invalidateSeries(series);
+    await this.announceLanded([seriesTag(series)]);
+  }
+
+  async advanceHead(series: SeriesRef, head: SeriesHead): Promise<AdvanceHeadResult> {
+    const result = await this.heads.advanceHead(series, head);
+    // 'ignored' too: the newer head's writer may not have announced yet, and this write is in it.
+    await this.announceLanded([seriesTag(series)]);
+    return result;
+  }
+
+  /**
+   * Announces the ids whose write reached Valkey. A bump still pending did not (Valkey holds the
+   * older version for everyone): it is announced when the prober lands it.
+   */
+  private async announceLanded(tags: string[]): Promise<void> {
+    const landed = tags.filter((tag) => !this.generations.hasPending(tag));
+    if (landed.length > 0) await this.near.published(landed);
   }
 
   readHead(series: SeriesRef): Promise<SeriesHead | undefined> {
@@ -182,20 +221,26 @@ export class ValkeyCache implements WickCache {
     return this.live.replay(channel, afterId, limit) as Promise<ReplayResult<LiveEventOf<C>> | undefined>;
   }
 
-  invalidateSymbol(symbol: string): Promise<void> {
-    return this.generations.invalidateSymbol(symbol);
+  async invalidateSymbol(symbol: string): Promise<void> {
+    await this.generations.invalidateSymbol(symbol);
+    await this.announceLanded(INTERVALS.map((interval) => seriesTag({ symbol, interval })));
   }
 
-  invalidateNamespace(namespace: string): Promise<void> {
-    return this.generations.invalidateNamespace(namespace);
+  async invalidateNamespace(namespace: string): Promise<void> {
+    await this.generations.invalidateNamespace(namespace);
+    await this.announceLanded([`ns:${safeSegment(namespace)}`]);
   }
 
   rateLimit(id: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     return this.rateLimiter.check(id, limit, windowMs);
   }
 
-  clear(): Promise<ClearResult> {
-    return this.admin.clear();
+  async clear(): Promise<ClearResult> {
+    // The clear removes the member set too: the members listed before it must still ack.
+    const members = await this.near.liveMembers();
+    const result = await this.admin.clear();
+    await this.near.published([ALL_VERSIONS], members);
+    return result;
   }
 
   health(): Promise<{ ok: boolean; nodes: HealthNode[] }> {
@@ -208,6 +253,7 @@ export class ValkeyCache implements WickCache {
 
   async close(): Promise<void> {
     this.probe.stop();
+    await this.near.close();
     await this.live.close();
     await this.connection.close();
   }

@@ -37,7 +37,15 @@ export interface FastPathDeps {
   /** Stored answers; null = nothing is kept, every request goes to tRPC. */
   l1: L1 | null;
   procedures: ReadonlyMap<string, FastProcedure>;
+  /**
+   * How an L1 hit learns the current series versions: `read` asks Valkey on every hit (coalesced
+   * per event-loop turn); `bus` uses this process's near-cache map while it is in good standing
+   * (the cache's nearCache, joined by the server), Valkey otherwise.
+   */
+  freshness: L1Freshness;
 }
+
+export type L1Freshness = 'read' | 'bus';
 
 export interface FastPath {
   /** Answers a /trpc/ request from stored bytes, or hands it to `trpc` (capturing the answer to store it). */
@@ -48,6 +56,11 @@ interface Planned {
   procedure: FastProcedure;
   input: unknown;
   series: SeriesRef[];
+  /** The series' fast-path ids (in keys), and their near-cache version ids (parsed once per URL). */
+  ids: string[];
+  nearIds: string[];
+  /** `path\ncanonical input\n`: the key without its versions. */
+  stem: string;
   key: string;
 }
 
@@ -57,6 +70,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const counts = createFastPathMetrics(deps.registry);
   const rateLimited = deps.apiConfig.rateLimit.limit > 0;
   const reads = new VersionReads((series) => deps.cache.readVersion(series));
+  const near = deps.freshness === 'bus' ? deps.cache.nearCache : null;
 
   /** Parses every call with the router's schema and names its stored answer; null: tRPC must answer (e.g. invalid input). */
   function plan(match: MatchedRequest): Omit<Planned, 'key'>[] | null {
@@ -69,16 +83,58 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         if (!parsed.success) return null;
         input = parsed.data;
       }
-      out.push({ procedure: call.procedure, input, series: call.procedure.series(input) });
+      const series = call.procedure.series(input);
+      out.push({
+        procedure: call.procedure,
+        input,
+        series,
+        ids: series.map(seriesId),
+        nearIds: near ? series.map((s) => near.versionIdOf(s)) : [],
+        stem: `${call.procedure.path}\n${canonicalJson(input)}\n`,
+      });
     }
     return out;
   }
 
+  /** Bus mode in good standing, every version in the local map: no Valkey round trip (null: read them). */
+  function localVersions(calls: Omit<Planned, 'key'>[]): Map<string, CacheVersion> | null {
+    if (!near?.inStanding()) return null;
+    const versions = new Map<string, CacheVersion>();
+    for (const c of calls) {
+      for (let i = 0; i < c.ids.length; i++) {
+        const v = near.version(c.nearIds[i]!);
+        if (!v) return null;
+        versions.set(c.ids[i]!, v);
+      }
+    }
+    return versions;
+  }
+
+  /** After an await in bus mode: the versions a hit was keyed by are still the local ones (no announcement since). */
+  function stillCurrent(calls: Omit<Planned, 'key'>[], versions: Map<string, CacheVersion>): boolean {
+    if (!near) return true;
+    const now = localVersions(calls);
+    if (!now) return false;
+    for (const [id, v] of versions) if (now.get(id) !== v) return false;
+    return true;
+  }
+
   async function versionsOf(calls: Omit<Planned, 'key'>[]): Promise<Map<string, CacheVersion> | null> {
-    const distinct = new Map<string, SeriesRef>();
-    for (const c of calls) for (const s of c.series) distinct.set(seriesId(s), s);
+    const distinct = new Map<string, { series: SeriesRef; nearId: string | undefined }>();
+    for (const c of calls)
+      for (let i = 0; i < c.series.length; i++) distinct.set(c.ids[i]!, { series: c.series[i]!, nearId: c.nearIds[i] });
     const ids = [...distinct.keys()];
-    const read = await Promise.all(ids.map((id) => reads.read(distinct.get(id)!)));
+    const read = await Promise.all(
+      ids.map(async (id) => {
+        const { series, nearId } = distinct.get(id)!;
+        if (!near || nearId === undefined) return reads.read(series);
+        // Taken before the read: if an announcement of the series overtakes it, the read is not kept.
+        const ticket = near.ticket(nearId);
+        const v = await reads.read(series);
+        if (v) near.remember(nearId, v, ticket);
+        return v;
+      }),
+    );
     const versions = new Map<string, CacheVersion>();
     for (let i = 0; i < ids.length; i++) {
       if (!read[i]) return null;
@@ -88,9 +144,10 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   }
 
   const keyOf = (c: Omit<Planned, 'key'>, versions: Map<string, CacheVersion>): string => {
-    const v =
-      c.series.length === 0 ? STATIC_VERSION : c.series.map((s) => `${seriesId(s)}@${versionText(versions.get(seriesId(s))!)}`).join(' ');
-    return `${c.procedure.path}\n${canonicalJson(c.input)}\n${v}`;
+    if (c.ids.length === 0) return c.stem + STATIC_VERSION;
+    let v = '';
+    for (let i = 0; i < c.ids.length; i++) v += `${i > 0 ? ' ' : ''}${c.ids[i]}@${versionText(versions.get(c.ids[i]!)!)}`;
+    return c.stem + v;
   };
 
   async function allowedByRateLimit(req: IncomingMessage, calls: number): Promise<boolean> {
@@ -225,7 +282,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       counts.count('pass');
       return dispatch();
     }
-    const versions = await versionsOf(planned);
+    const local = localVersions(planned);
+    const versions = local ?? (await versionsOf(planned));
     if (!versions) {
       counts.count('pass');
       return dispatch();
@@ -239,7 +297,10 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       entries.push(e);
     }
     if (entries.length === calls.length) {
-      if (await allowedByRateLimit(req, calls.length)) return answer(req, res, match, calls, entries, started);
+      if (!rateLimited) return answer(req, res, match, calls, entries, started);
+      // An announcement may land while the limit is checked: a bus-mode hit is re-checked after it.
+      if ((await allowedByRateLimit(req, calls.length)) && (!local || stillCurrent(planned, local)))
+        return answer(req, res, match, calls, entries, started);
       counts.count('pass');
       return dispatch();
     }
