@@ -107,25 +107,48 @@ export function guardSockets(server: Server, limits: SocketLimits, registry?: Re
     refusedMetric?.inc({ reason });
   };
 
-  /** Closes the sockets silent longest until at most maxIdleSockets are idle; spares the ones silent less than IDLE_GRACE_MS. */
+  const requested = new WeakSet<Socket>();
+  /** True (and its silence restarted) if bytes arrived since the last look. */
+  const heardFrom = (socket: Socket, state: Tracked, now: number): boolean => {
+    if (socket.bytesRead === state.lastBytes) return false;
+    state.lastBytes = socket.bytesRead;
+    state.silentSince = now;
+    return true;
+  };
+  /**
+   * Closes the sockets silent longest until at most maxIdleSockets are idle; spares the ones silent
+   * less than IDLE_GRACE_MS. The sweeper runs in the timers phase, before this loop turn reads the
+   * sockets: after a stalled loop (a loaded box) bytes a client sent in time may not be counted yet.
+   * So the chosen ones are closed after the poll phase (setImmediate), if they are still silent.
+   */
   const sweep = () => {
     const now = performance.now();
+    const chosen: Socket[] = [];
     for (let budget = idle.size; idle.size > limits.maxIdleSockets && budget > 0; budget--) {
       const oldest = idle.values().next().value as Socket;
       const state = tracked.get(oldest)!;
       idle.delete(oldest);
-      if (oldest.bytesRead !== state.lastBytes) {
-        state.lastBytes = oldest.bytesRead;
-        state.silentSince = now;
-      }
+      heardFrom(oldest, state, now);
       if (now - state.silentSince < IDLE_GRACE_MS) {
         // Moved to the young end (a slowloris keeps sending: headersTimeoutMs bounds it instead).
         idle.add(oldest);
         continue;
       }
-      count('idle_evicted');
-      oldest.destroy();
+      chosen.push(oldest);
     }
+    if (chosen.length === 0) return;
+    setImmediate(() => {
+      const later = performance.now();
+      for (const socket of chosen) {
+        const state = tracked.get(socket);
+        if (!state || requested.has(socket)) continue;
+        if (heardFrom(socket, state, later)) idle.add(socket);
+        else {
+          count('idle_evicted');
+          socket.destroy();
+        }
+      }
+    });
   };
   // Sockets of a flood still in their grace are closed by the next sweep, even if no new connection comes.
   const sweeper = setInterval(() => idle.size > limits.maxIdleSockets && sweep(), SWEEP_MS);
@@ -146,6 +169,7 @@ export function guardSockets(server: Server, limits: SocketLimits, registry?: Re
     const socket = req.socket;
     // It has sent a request: no longer idle-cap material (keepAliveTimeout bounds it from here).
     idle.delete(socket);
+    requested.add(socket);
   });
   // Header overflow, timeouts, malformed requests: answer the client once (node's default destroys
   // the socket at once, so a client still sending its 1 MB URL sees a reset instead of the 431).

@@ -41,3 +41,12 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig across variables', () => {
+  it('refuses a headers timeout longer than the request timeout, naming both', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '120000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS \(120000\) must be at most HTTP_REQUEST_TIMEOUT_MS \(30000\)/,
+    );
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '120000', HTTP_REQUEST_TIMEOUT_MS: '120000' }).HTTP_HEADERS_TIMEOUT_MS).toBe(120_000);
+  });
+});

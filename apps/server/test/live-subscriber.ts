@@ -87,7 +87,11 @@ export function liveErrorCode(err: unknown): string | null {
 
 /** A metric's value (summed over its label sets matching `labels`) from a server's /metrics. */
 export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  // Once more on a dropped socket: a keep-alive socket reused just as the server's keepAliveTimeout
+  // closes it (a stalled loop on a loaded box) fails without the request having been read.
+  const text = await fetch(`${url}/metrics`)
+    .catch(() => fetch(`${url}/metrics`))
+    .then((r) => r.text());
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;
