@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import superjson from 'superjson';
 
 /** The subscriptions this writer serves (everything else under /trpc/ goes to tRPC's adapter). */
-const LIVE_PROCEDURES = new Set(['candles.live', 'indicators.live', 'liquidations.live']);
+const LIVE_PROCEDURES = new Set(['candles.live', 'indicators.live', 'indicators.liveMany', 'liquidations.live']);
 
 const HEADERS = {
   'content-type': 'text/event-stream',

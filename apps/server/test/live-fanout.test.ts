@@ -158,7 +158,7 @@ describe('1,000 concurrent live streams on one process', () => {
       () =>
         candles.every((c) => lastRevOf(c) === head.rev) &&
         rsi.every((c) => lastTimeOf(c) === lastTime) &&
-        liq.every((c) => c.events.length >= ethRows),
+        liq.every((c) => c.events.length >= ethRows + 1),
       'every reading stream to catch up',
       6000,
     );
@@ -174,7 +174,8 @@ describe('1,000 concurrent live streams on one process', () => {
     for (const c of candles)
       expect(c.events.at(-1)!.data.candles.close.at(-1)).toBe(Math.round((base.open + LIQUIDATIONS / 500 - 1) * 100) / 100);
     for (const c of liq) {
-      const times = c.events.map((e) => (e.data.type === 'liquidation' ? e.data.liquidation.orderTradeTime : -1));
+      expect(c.events[0]!.data.type).toBe('position');
+      const times = c.events.slice(1).map((e) => (e.data.type === 'liquidation' ? e.data.liquidation.orderTradeTime : -1));
       expect(times).toEqual(Array.from({ length: ethRows }, (_, k) => T0 + 10_000 + k * ETH_EVERY));
     }
     // The stuck stream: its queue never held more than the limit; once full it was replaced by a resync (counted).

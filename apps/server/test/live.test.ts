@@ -145,7 +145,7 @@ describe('live push from process A to subscribers on process B', () => {
         ).time.at(-1) === fresh.time.at(-1),
       'the indicator to reach the last candle',
     );
-    await until(() => liq.events.length >= 2, 'two liquidations');
+    await until(() => liq.events.length >= 3, 'the position and two liquidations');
 
     // Candles: ids and revs strictly increase; each update carries only changed candles; the result is the stored series.
     const ids = candles.c.events.map((e) => e.id!);
@@ -189,7 +189,7 @@ describe('live push from process A to subscribers on process B', () => {
 
     // Liquidations: the matching new rows, once each, in ingest order, with their USD value.
     const got = liq.events.map((e) => e.data);
-    expect(got.map((e) => e.type)).toEqual(['liquidation', 'liquidation']);
+    expect(got.map((e) => e.type)).toEqual(['position', 'liquidation', 'liquidation']);
     const rows = got.flatMap((e) => (e.type === 'liquidation' ? [e.liquidation] : []));
     expect(rows.map((r) => [r.symbol, r.side, r.orderTradeTime])).toEqual([
       ['BTCUSDT', 'BUY', T0 + 1000],

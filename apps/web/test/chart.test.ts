@@ -52,6 +52,10 @@ describe('the chart', () => {
     await waitForCandles(page, 1000);
     const history = trpcCalls.filter((c) => c.paths.includes('candles.range') && decodeURIComponent(c.url).includes('"to":'));
     expect(history.length).toBeGreaterThanOrEqual(1);
+    // Candles travel alone, the first page too: a batch would hold them until its slowest call answers.
+    const ranges = trpcCalls.filter((c) => c.paths.includes('candles.range'));
+    expect(ranges.length).toBe(history.length + 1);
+    expect(ranges.filter((c) => c.paths.length !== 1 || new URL(c.url).searchParams.has('batch'))).toEqual([]);
     await context.close();
   });
 

@@ -104,6 +104,9 @@ describe('live updates over subscriptions', () => {
   });
 
   it('a cut stream shows reconnecting, then live again, and resumes with what it missed, no row twice', async () => {
+    // The channel has published before (as in production), so the stream's position is a real id: an
+    // empty channel's position is "0-0", and resuming from it is a resync (the table reloads).
+    await stack.ingest.liquidations.ingest.mutate({ events: [await liquidation('ETHUSDT', '2000')] });
     const { page, context, consoleErrors } = await openScreen(browser, stack.origin, 'symbol=BTCUSDT&interval=1m&ind=rsi');
     await waitForCandles(page, 500);
     await page.locator('[data-indicator=rsi] [data-output=value]').waitFor();
@@ -132,9 +135,9 @@ describe('live updates over subscriptions', () => {
     await expect.poll(async () => (await tableIds(page))[0]).toBeGreaterThan(idsBefore[0]!);
     const idsAfter = await tableIds(page);
     expect(new Set(idsAfter).size).toBe(idsAfter.length);
-    // The missed row on top, then the rows shown before, in order (a stream cut before its first event reloads the first page).
-    expect(idsAfter.length).toBeGreaterThan(1);
-    expect(idsAfter.slice(1)).toEqual(idsBefore.slice(0, idsAfter.length - 1));
+    // The missed row on top, then every row shown before, in order: resumed from the stream's
+    // position (its first event), not reloaded, although no liquidation had come before the cut.
+    expect(idsAfter).toEqual([idsAfter[0], ...idsBefore]);
 
     // The only console errors are the browser's own reports of the refused reconnects while cut.
     expect(consoleErrors.slice(0, errorsBefore)).toEqual([]);
@@ -142,16 +145,19 @@ describe('live updates over subscriptions', () => {
     await context.close();
   });
 
-  it('with more indicators than stream slots, all of them move, and queries still have connections', async () => {
+  it('four indicators ride one stream: all of them move, and queries still have connections', async () => {
     const layout = 'symbol=ETHUSDT&interval=1m&ind=rsi;ema:period=20;mom;sma:period=10';
     const { page, context, consoleErrors, trpcCalls } = await openScreen(browser, stack.origin, layout);
     await waitForCandles(page, 500);
     for (const name of ['rsi', 'ema', 'mom', 'sma']) await page.locator(`[data-indicator=${name}] [data-output=value]`).waitFor();
-    // candles, liquidations and two indicator streams: HTTP/1.1 leaves the other connections to queries.
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-streams')).toBe('4');
+    // candles, liquidations and ONE indicators.liveMany for all four: HTTP/1.1 leaves three connections to queries.
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-streams')).toBe('3');
     await expect.poll(() => liveStatus(page)).toBe('live');
-    const streams = trpcCalls.filter((c) => c.paths.some((p) => p.endsWith('.live')));
-    expect(streams.filter((c) => c.paths[0] === 'indicators.live')).toHaveLength(2);
+    const many = trpcCalls.filter((c) => c.paths[0] === 'indicators.liveMany');
+    expect(many).toHaveLength(1);
+    expect(trpcCalls.filter((c) => c.paths.includes('indicators.live'))).toEqual([]);
+    const items = decodeURIComponent(many[0]!.url);
+    for (const name of ['rsi', 'ema', 'mom', 'sma']) expect(items).toContain(`"indicator":"${name}"`);
 
     const values = () =>
       Promise.all(['rsi', 'ema', 'mom', 'sma'].map((n) => page.locator(`[data-indicator=${n}] [data-output=value]`).innerText()));
@@ -159,6 +165,13 @@ describe('live updates over subscriptions', () => {
     const candle = await nextCandle('ETHUSDT', 1.08);
     await stack.ingest.candles.ingest.mutate({ symbol: 'ETHUSDT', interval: '1m', candles: [candle] });
     for (let i = 0; i < 4; i++) await expect.poll(async () => (await values())[i]).not.toBe(before[i]);
+    // Pushed, not polled: another candle moves all four with no indicators.batch at all.
+    const moved = await values();
+    const batches = trpcCalls.filter((c) => c.paths.includes('indicators.batch')).length;
+    const second = await nextCandle('ETHUSDT', 0.9);
+    await stack.ingest.candles.ingest.mutate({ symbol: 'ETHUSDT', interval: '1m', candles: [second] });
+    for (let i = 0; i < 4; i++) await expect.poll(async () => (await values())[i]).not.toBe(moved[i]);
+    expect(trpcCalls.filter((c) => c.paths.includes('indicators.batch')).length).toBe(batches);
 
     // The table still pages while the streams are open.
     const count = page.getByTestId('liquidation-count');

@@ -16,6 +16,7 @@ export type { LiveConfig } from './live/live-config.ts';
 export type {
   CandleLiveEvent,
   IndicatorLiveEvent,
+  IndicatorManyEvent,
   IndicatorUpdateEvent,
   IndicatorWindowEvent,
   LiquidationLiveEvent,

@@ -216,11 +216,10 @@ describe('liquidations.live', () => {
 
   it('a reader that lets its queue overflow gets one resync with the newest rows, then live rows again — never a silent gap', async () => {
     const it = (await caller().liquidations.live({ symbol: 'ETHUSDT' }))[Symbol.asyncIterator]();
-    const listeners = (await h.cache.stats()).live.localSubscribers;
-    const first = next<LiquidationLiveEvent>(it); // the stream subscribes when first read
-    while ((await h.cache.stats()).live.localSubscribers === listeners) await new Promise((r) => setTimeout(r, 20));
+    // The position comes once the stream listens: what is ingested after it is this stream's.
+    expect((await next<LiquidationLiveEvent>(it)).data).toEqual({ type: 'position' });
     await caller(INGEST_KEY).liquidations.ingest({ events: [event(0)] });
-    const firstEvent = (await first).data;
+    const firstEvent = (await next<LiquidationLiveEvent>(it)).data;
     expect(firstEvent).toMatchObject({ type: 'liquidation', liquidation: { orderTradeTime: event(0).orderTradeTime } });
     expect(firstEvent.type === 'liquidation' && Number(firstEvent.liquidation.usd)).toBe(4601);
     const droppedBefore = hub.stats().dropped.liquidations;
@@ -237,5 +236,28 @@ describe('liquidations.live', () => {
     const after = await next<LiquidationLiveEvent>(it);
     expect(after.data).toMatchObject({ type: 'liquidation', liquidation: { orderTradeTime: event(20).orderTradeTime } });
     await it.return?.();
+  });
+
+  it('a stream cut before its first liquidation resumes from its position: exactly the rows ingested meanwhile, once each, in order', async () => {
+    await caller(INGEST_KEY).liquidations.ingest({ events: [{ ...event(99), symbol: 'BTCUSDT' }] }); // the channel has an end
+    const it = (await caller().liquidations.live({ symbol: 'ETHUSDT' }))[Symbol.asyncIterator]();
+    const position = await next<LiquidationLiveEvent>(it);
+    expect(position.data).toEqual({ type: 'position' });
+    expect(position.id).toMatch(/^[1-9]\d*-\d+$/); // a real stream id, not "0-0"
+    await it.return?.(); // cut: nothing else was sent
+
+    const missed = Array.from({ length: 4 }, (_, i) => event(100 + i));
+    await caller(INGEST_KEY).liquidations.ingest({ events: [{ ...event(200), symbol: 'BTCUSDT' }, ...missed] });
+    const resumed = (await caller().liquidations.live({ symbol: 'ETHUSDT', lastEventId: position.id! }))[Symbol.asyncIterator]();
+    const got: LiquidationLiveEvent[] = [];
+    for (let i = 0; i < missed.length; i++) got.push((await next<LiquidationLiveEvent>(resumed)).data);
+    expect(got.map((e) => (e.type === 'liquidation' ? e.liquidation.orderTradeTime : e.type))).toEqual(missed.map((e) => e.orderTradeTime));
+    // Nothing else is owed: the next event is the next row ingested (no repeat, no position again).
+    await caller(INGEST_KEY).liquidations.ingest({ events: [event(300)] });
+    expect((await next<LiquidationLiveEvent>(resumed)).data).toMatchObject({
+      type: 'liquidation',
+      liquidation: { orderTradeTime: event(300).orderTradeTime },
+    });
+    await resumed.return?.();
   });
 });

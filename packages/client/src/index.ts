@@ -34,6 +34,11 @@ export interface WickClientOptions {
   /** Most calls one batched request may carry. */
   maxItems?: number;
   /**
+   * Queries that travel alone, never in a batch (e.g. ['candles.range']): a batch answers when its
+   * slowest call is done, so what a screen must show first should not wait for the rest.
+   */
+  unbatched?: readonly string[];
+  /**
    * The EventSource class live subscriptions use; defaults to the global one (browsers, Node 22+).
    * Node 20 has none: pass `await nodeEventSource()` (the `eventsource` package, loaded only then).
    */
@@ -46,6 +51,10 @@ export type EventSourceClass = new (url: string, init?: { withCredentials?: bool
 export type WickClient = TRPCClient<AppRouter>;
 export type { AppRouter, RouterInputs, RouterOutputs };
 export type { CandleLiveEvent, IndicatorLiveEvent, IndicatorUpdateEvent, IndicatorWindowEvent, LiquidationLiveEvent };
+
+/** What one indicators.liveMany event carries: `item` (its index in the input's items), that item's indicator and its IndicatorLiveEvent. */
+export type IndicatorManyEvent =
+  RouterOutputs['indicators']['liveMany'] extends AsyncIterable<{ data: infer E }, void, unknown> ? E : never;
 
 /**
  * The `eventsource` package's EventSource, for Node 20 (which has no global one). A dynamic import,
@@ -61,10 +70,10 @@ export { TRPCClientError };
 const STREAMED = new Set<string>(['liquidations.export']);
 
 /**
- * A typed client for Wick. Queries made in the same tick travel as one batched request;
- * streamed procedures use the streaming link; mutations and non-JSON bodies go one by one;
- * subscriptions (candles.live, indicators.live, liquidations.live) are Server-Sent Events that
- * reconnect by themselves and resume from the last event they got.
+ * A typed client for Wick. Queries made in the same tick travel as one batched request (but the
+ * `unbatched` ones); streamed procedures use the streaming link; mutations and non-JSON bodies go
+ * one by one; subscriptions (candles.live, indicators.live, indicators.liveMany, liquidations.live)
+ * are Server-Sent Events that reconnect by themselves and resume from the last event they got.
  */
 export function createWickClient(options: WickClientOptions): WickClient {
   const url = `${options.url.replace(/\/+$/, '')}/trpc`;
@@ -76,6 +85,7 @@ export function createWickClient(options: WickClientOptions): WickClient {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
   const batched = { ...shared, maxURLLength: options.maxURLLength ?? 2083, maxItems: options.maxItems ?? 10 };
+  const alone = new Set(options.unbatched ?? []);
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -85,7 +95,7 @@ export function createWickClient(options: WickClientOptions): WickClient {
           condition: (op) => STREAMED.has(op.path),
           true: httpBatchStreamLink(batched),
           false: splitLink({
-            condition: (op) => op.type === 'query' && !isNonJsonSerializable(op.input),
+            condition: (op) => op.type === 'query' && !alone.has(op.path) && !isNonJsonSerializable(op.input),
             true: httpBatchLink(batched),
             false: httpLink(shared),
           }),

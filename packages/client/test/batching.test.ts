@@ -45,6 +45,25 @@ describe('httpBatchLink', () => {
     expect(candles.candles).toEqual((await wick.client.candles.range.query(window)).candles);
   });
 
+  it('an unbatched procedure travels alone: its own GET (no batch), the rest of the tick in one batch', async () => {
+    const client = createWickClient({ url: wick.url, unbatched: ['candles.range'] });
+    const [symbols, candles, catalog] = await Promise.all([
+      client.symbols.list.query(),
+      client.candles.range.query(window),
+      client.indicators.catalog.query(),
+    ]);
+    const requests = log.trpc();
+    expect(requests).toHaveLength(2);
+    const single = requests.find((r) => r.searchParams.get('batch') !== '1');
+    const batch = requests.find((r) => r.searchParams.get('batch') === '1');
+    expect(single && proceduresOf(single)).toEqual(['candles.range']);
+    expect(single?.method).toBe('GET');
+    expect(batch && proceduresOf(batch)).toEqual(['symbols.list', 'indicators.catalog']);
+    expect(candles.candles).toEqual((await wick.client.candles.range.query(window)).candles);
+    expect(symbols.symbols.map((s) => s.name).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(catalog.indicators.map((i) => i.name)).toContain('rsi');
+  });
+
   it('calls awaited one after another are separate requests', async () => {
     const client = createWickClient({ url: wick.url });
     await client.indicators.catalog.query();

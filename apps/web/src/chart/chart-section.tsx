@@ -27,7 +27,7 @@ export function ChartSection({ symbol, interval, indicators, theme, onIndicators
   const history = useCandleHistory(symbol, interval);
   const { candles } = history;
   const limit = Math.min(MAX_LOADED, PAGE_CANDLES * history.pagesLoaded);
-  const states = useIndicatorData(symbol, interval, indicators, limit, history.liveRev);
+  const states = useIndicatorData(symbol, interval, indicators, limit);
   const { summary, buckets, markers } = useLiquidationSummary(symbol, interval, candles);
   const catalog = useCatalog();
 

@@ -6,6 +6,9 @@ import { choiceKey, type IndicatorChoice } from '../layout/layout.ts';
 import { mergeIndicatorTail, useLiveIndicators } from '../live/index.ts';
 import { useTRPC } from '../trpc.ts';
 
+/** How long a re-read waits for the other resyncs of the same moment. */
+const REREAD_AFTER_MS = 50;
+
 export interface IndicatorState {
   key: string;
   choice: IndicatorChoice;
@@ -20,13 +23,7 @@ export interface IndicatorState {
  * one refetches the set in a single request (the server answers the unchanged ones from cache).
  * While a new set loads, the previous answers stay drawn; the live tails (src/live) come on top.
  */
-export function useIndicatorData(
-  symbol: string | null,
-  interval: Interval,
-  choices: readonly IndicatorChoice[],
-  limit: number,
-  candleRev: number,
-) {
+export function useIndicatorData(symbol: string | null, interval: Interval, choices: readonly IndicatorChoice[], limit: number) {
   const trpc = useTRPC();
   const items = choices.map((c) => ({ symbol: symbol ?? '', interval, indicator: c.name, params: c.params, limit }));
   const batch = useQuery({ ...trpc.indicators.batch.queryOptions({ items }), enabled: symbol !== null && items.length > 0 });
@@ -37,8 +34,17 @@ export function useIndicatorData(
     [choices, batch.data],
   );
   const { refetch } = batch;
-  const reread = useCallback(() => void refetch(), [refetch]);
-  const tails = useLiveIndicators(symbol, interval, accepted, candleRev, reread);
+  // Resyncs of one stream's indicators arrive together (e.g. the series' history changed): one re-read for all.
+  const rereadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const reread = useCallback(() => {
+    if (rereadTimer.current !== undefined) return;
+    rereadTimer.current = setTimeout(() => {
+      rereadTimer.current = undefined;
+      void refetch();
+    }, REREAD_AFTER_MS);
+  }, [refetch]);
+  useEffect(() => () => clearTimeout(rereadTimer.current), []);
+  const tails = useLiveIndicators(symbol, interval, accepted, reread);
 
   // A tail that starts after the loaded window ends (live was paused) leaves a hole: read the window again.
   const holeSeen = useRef<string | null>(null);

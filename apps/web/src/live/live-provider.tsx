@@ -6,7 +6,7 @@ import { LiquidationStream } from './use-live-liquidations.ts';
 
 /**
  * Everything live on the page arrives by tRPC subscriptions (Server-Sent Events): candles.live and
- * indicators.live per series (opened by the chart's hooks), and one liquidations.live for the
+ * one indicators.liveMany per series (opened by the chart's hooks), and one liquidations.live for the
  * table and the markers, opened here. Pausing closes every stream; resuming opens them again.
  */
 export function LiveProvider({ children }: { children: ReactNode }) {

@@ -19,7 +19,8 @@ export function LiquidationStream(): null {
       {
         key: 'all',
         open: (observer) => client.liquidations.live.subscribe({}, observer),
-        // liquidations.live sends nothing until a liquidation: cut before one, it cannot resume; reload instead.
+        // The stream's first event is its position, so a cut resumes from it; one cut before even
+        // that has no position, and what came meanwhile is not coming: reload instead.
         onGap: () => feed.resync([]),
       },
     ],
@@ -27,7 +28,8 @@ export function LiquidationStream(): null {
   );
   useLiveStreams('liquidations', specs, (_key, { data: event }) => {
     if (event.type === 'liquidation') feed.add([event.liquidation]);
-    else feed.resync(event.latest);
+    else if (event.type === 'resync') feed.resync(event.latest);
+    // 'position': nothing to show, only an id to resume from (the link keeps it).
   });
   return null;
 }

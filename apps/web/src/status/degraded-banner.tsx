@@ -21,7 +21,8 @@ export function DegradedBanner() {
 
   const dbDown = health.data ? !health.data.db.ok : incidents.dbUnavailableAt !== null;
   const limitedFor = incidents.rateLimitedUntil !== null ? incidents.rateLimitedUntil - now : 0;
-  const busy = incidents.busyUntil !== null && incidents.busyUntil > now;
+  const busyFor = incidents.busyUntil !== null ? incidents.busyUntil - now : 0;
+  const busy = busyFor > 0;
   return (
     <div className="banners" aria-live="polite">
       {dbDown && (
@@ -37,7 +38,7 @@ export function DegradedBanner() {
       )}
       {busy && !dbDown && limitedFor <= 0 && (
         <div className="banner banner-warn" role="status" data-testid="busy-banner">
-          <strong>Server busy.</strong> It is shedding load; retrying shortly.
+          <strong>Server busy.</strong> It is shedding load; retrying in {Math.ceil(busyFor / 1000)} s.
         </div>
       )}
       {health.isError && !dbDown && (

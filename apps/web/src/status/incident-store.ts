@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { errorCode, retryAfterMs, shedReason } from '../api-errors.ts';
+import { errorCode, isBusy, isDbUnavailable, retryAfterMs } from '../api-errors.ts';
 
 /** What went wrong lately across all queries, for the banners (fed by the QueryCache's onError). */
 export interface Incidents {
@@ -11,7 +11,7 @@ export interface Incidents {
   busyUntil: number | null;
 }
 
-/** A shed answer says "Retry-After" in a header the client does not expose; the server's default is 1 s. */
+/** When a busy answer carries no retryAfterMs (older servers put it in a header the client does not expose): the server's default, 1 s. */
 const SHED_RETRY_MS = 1000;
 
 let state: Incidents = { dbUnavailableAt: null, rateLimitedUntil: null, busyUntil: null };
@@ -34,8 +34,8 @@ export function resetIncidents(): void {
 
 export function recordFailure(err: unknown, now = Date.now()): void {
   const code = errorCode(err);
-  if (shedReason(err) !== null) set({ busyUntil: now + SHED_RETRY_MS });
-  else if (code === 'SERVICE_UNAVAILABLE') set({ dbUnavailableAt: now });
+  if (isBusy(err)) set({ busyUntil: now + (retryAfterMs(err) ?? SHED_RETRY_MS) });
+  else if (isDbUnavailable(err)) set({ dbUnavailableAt: now });
   if (code === 'TOO_MANY_REQUESTS') set({ rateLimitedUntil: now + (retryAfterMs(err) ?? 1000) });
 }
 

@@ -103,6 +103,21 @@ export async function* liquidationStream(
         },
       },
     );
+    // A new stream starts with its position: the channel's end once it listens (later rows are
+    // replayed after it), so a stream cut before its first liquidation resumes from there.
+    while (lastEventId === undefined && !lease.signal.aborted) {
+      replaying = true;
+      const end = await hub.source.replay(LIQUIDATION_CHANNEL, undefined, 1).finally(() => (replaying = false));
+      if (!end) {
+        await notifier.wait(lease.signal, retryMs);
+        continue;
+      }
+      highWater = end.newestId ?? undefined;
+      needReplay = true; // whatever came while the end was read
+      hub.metrics.delivered('liquidations', undefined);
+      yield tracked(highWater ?? NO_POSITION, { type: 'position' });
+      break;
+    }
     while (!lease.signal.aborted) {
       if (resync) {
         const reason = resync;

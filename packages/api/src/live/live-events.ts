@@ -55,10 +55,23 @@ export interface IndicatorUpdateEvent {
 export type IndicatorLiveEvent = IndicatorWindowEvent | IndicatorUpdateEvent;
 
 /**
- * liquidations.live events: one per new matching liquidation (with its USD value), or a resync when
+ * indicators.liveMany events: one indicator's event (as indicators.live sends it), naming which
+ * one — `item`, its index in the subscription's `items`. Every item's window comes first.
+ */
+export interface IndicatorManyEvent {
+  item: number;
+  indicator: string;
+  event: IndicatorLiveEvent;
+}
+
+/**
+ * liquidations.live events: first (unless resuming) a position — the stream's end when it opened,
+ * with nothing to show: its tracked id lets a stream cut before any liquidation resume without a
+ * gap —, then one per new matching liquidation (with its USD value), or a resync when
  * the events after lastEventId are gone or this stream fell too far behind — `latest` holds the
  * newest matching ones still in the window (newest last); older ones: liquidations.list.
  */
 export type LiquidationLiveEvent =
+  | { type: 'position' }
   | { type: 'liquidation'; liquidation: LiquidationRow }
   | { type: 'resync'; reason: 'replay_window' | 'queue_full'; latest: LiquidationRow[] };

@@ -5,6 +5,7 @@ import { lastEventId } from './stream-position.ts';
 
 // `lastEventId` is what an EventSource resumes with (tRPC puts it into the input): optional, null when absent.
 const resumeFrom = { lastEventId: lastEventId.nullish() };
+const liveLimit = z.number().int().min(1).max(MAX_CANDLES).default(500);
 
 export const candlesLiveInput = z.object({ symbol: symbolName, interval, ...resumeFrom });
 
@@ -13,7 +14,20 @@ export const indicatorsLiveInput = z.object({
   interval,
   indicator: indicatorRequest.shape.indicator,
   params: indicatorParams,
-  limit: z.number().int().min(1).max(MAX_CANDLES).default(500),
+  limit: liveLimit,
+  ...resumeFrom,
+});
+
+/** Most indicators one indicators.liveMany stream carries (as many as one indicators.batch). */
+export const MAX_LIVE_INDICATORS = 10;
+
+export const indicatorsLiveManyInput = z.object({
+  symbol: symbolName,
+  interval,
+  items: z
+    .array(z.object({ indicator: indicatorRequest.shape.indicator, params: indicatorParams, limit: liveLimit }))
+    .min(1, 'at least one indicator')
+    .max(MAX_LIVE_INDICATORS, `at most ${MAX_LIVE_INDICATORS} indicators per stream`),
   ...resumeFrom,
 });
 

@@ -27,12 +27,14 @@ export function lastCandles(columns: CandleColumns, n: number): CandleColumns {
 
 /**
  * The first open time at which `now` differs from `before` (a value changed, or a candle `before`
- * does not have), over the candles of `now`; undefined when `now` holds nothing new.
+ * does not have), over the candles of `now` from `from` on (older ones are known unchanged);
+ * undefined when `now` holds nothing new.
  */
-export function firstDifference(before: CandleColumns, now: CandleColumns): number | undefined {
+export function firstDifference(before: CandleColumns, now: CandleColumns, from = -Infinity): number | undefined {
   const known = new Map<number, number>();
   for (let i = 0; i < before.time.length; i++) known.set(before.time[i]!, i);
   for (let i = 0; i < now.time.length; i++) {
+    if (now.time[i]! < from) continue;
     const j = known.get(now.time[i]!);
     if (j === undefined) return now.time[i];
     for (const c of CANDLE_COLUMN_NAMES) if (before[c][j] !== now[c][i]) return now.time[i];

@@ -3,6 +3,7 @@ import { INTERVAL_MS, INTERVALS } from '@wick/market';
 import { z } from 'zod';
 import { indicatorRequest } from '../inputs.ts';
 import { indicatorsLive } from '../live/indicators-live.ts';
+import { indicatorsLiveMany } from '../live/indicators-live-many.ts';
 import { presentationOf } from '../services/indicator-presentation.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
@@ -35,4 +36,6 @@ export const indicatorsRouter = router({
     .input(z.object({ items: z.array(indicatorRequest).min(1, 'at least one item').max(10, 'at most 10 items') }))
     .query(async ({ ctx, input }) => ({ items: await ctx.services.indicators.batch(input.items, ctx.cacheOutcomes) })),
   live: indicatorsLive,
+  /** Several indicators of one series over one stream (one connection), each event naming its item. */
+  liveMany: indicatorsLiveMany,
 });
