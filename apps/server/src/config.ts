@@ -1,5 +1,6 @@
 import { INTERVALS, isInterval, SYMBOL_PATTERN } from '@wick/market';
 import { z } from 'zod';
+import { admissionConfig } from './admission-options.ts';
 
 const list = z
   .string()
@@ -85,6 +86,14 @@ export const configSchema = z.object({
   FAST_PATH_L1_FRESHNESS: z.enum(['read', 'bus'], { error: 'must be read or bus' }).default('read'),
   /** Bus mode: how long this process keeps its standing without renewing (renewed every lease/4); a write that fences it waits this long. */
   FAST_PATH_L1_LEASE_MS: int(2000, 200, 2000),
+  /** Advance cached results from the series head on tail-only writes; 0 drops them on every write (the benchmarks' off arm). */
+  APPEND_AWARE: z
+    .enum(['0', '1'], { error: 'must be 0 or 1' })
+    .default('1')
+    .transform((v) => v === '1'),
+  /** The dashboard's built files served at / (default: apps/web/dist when it exists). */
+  WEB_DIST: z.string().min(1).optional(),
+  ...admissionConfig,
   /**
    * Signs liquidation cursors. Every process serving one URL needs the same value, so it is a
    * fixed dev default, not random per process: SET IT in production (a known key lets anyone

@@ -52,6 +52,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   collectDefaultMetrics({ register: registry });
 
   const database = createDatabase({ url: config.DATABASE_URL });
+  // Health's own connection: its ping never queues behind the work pool (a busy DB is degraded, not down).
+  const healthProbe = createDatabase({
+    url: config.DATABASE_URL,
+    connectionLimit: 1,
+    queueLimit: 1,
+    connectTimeoutMs: 1000,
+    queryTimeoutMs: 1000,
+  });
   const [cache, engine] = await Promise.all([
     createCache({
       nodes: parseNodes(config.VALKEY_NODES),
@@ -85,6 +93,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics,
     budgetMs: config.BUDGET_MS,
     cursorSecret: config.CURSOR_SECRET,
+    appendAware: config.APPEND_AWARE,
   });
   const warmer = createWarmer(
     cache,
@@ -92,6 +101,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     { logger: log },
   );
   warmer.start();
+  services.health.useProbe(healthProbe);
   const live = createLiveHub({
     source: cache,
     services,
@@ -141,7 +151,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 
   // The dashboard's built files at / (apps/web's dist), when they exist; everything else is a JSON 404.
-  const web = webStatic(process.env.WEB_DIST ? { root: process.env.WEB_DIST } : {});
+  const web = webStatic(config.WEB_DIST ? { root: config.WEB_DIST } : {});
   const serveWebOr404 = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const served = (req.method === 'GET' || req.method === 'HEAD') && (await web.handle(req, res, url).catch(() => false));
     if (!served) sendJson(res, 404, { error: `No route ${req.method} ${url.pathname}; tRPC lives under /trpc/` });
@@ -149,15 +159,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   const inFlight = new Set<ServerResponse>();
   // Past capacity, work-lane requests are shed on arrival (503 + Retry-After), never queued.
-  const admission = createAdmission(admissionOptions(process.env), registry, log);
+  const admission = createAdmission(admissionOptions(config), registry, log);
   // Bounded sockets, header and body sizes, and time to send a request (socket-limits.ts).
   const limits = socketLimitsOf(config);
   const server = createServer(serverOptions(limits), (req, res) => {
     if (!sockets.admitBody(req)) return;
     inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
     const url = new URL(req.url ?? '/', 'http://wick.local');
-    if (!admission.admit(req, res, url)) return;
+    const release = admission.admit(req, res, url);
+    // One close listener per request for the server's own bookkeeping (Node warns past ten per response).
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (release) release();
+    });
+    if (!release) return;
     const liveProcedure = liveProcedureOf(req.method, url.pathname);
     if (liveProcedure) {
       serveLiveStream(req, res, url, liveProcedure, contextFor(requestInfo(req)), log).catch((err: unknown) => {
@@ -197,7 +212,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       server.closeAllConnections();
       await stopped;
       warmer.stop();
-      await Promise.allSettled([engine.close(), cache.close(), database.close()]);
+      await Promise.allSettled([engine.close(), cache.close(), database.close(), healthProbe.close()]);
     })());
 
   return { url, port, server, database, cache, engine, warmer, metrics, live, registry, log, close };

@@ -108,6 +108,8 @@ describe('database down', () => {
     expect(errorCode(health) ?? (health as { ok: boolean }).ok).toBe(false);
     const res = await fetch(`${server.url}/health`);
     expect(res.status).toBe(503);
+    // Its own connection (through the same cut proxy) says so: down, not degraded.
+    expect(await res.json()).toMatchObject({ ok: false, status: 'down', db: { ok: false, state: 'down', via: 'dedicated' } });
 
     await proxy.restore();
     let ok = false;
@@ -120,5 +122,7 @@ describe('database down', () => {
     }
     expect(ok).toBe(true);
     expect((await client.health.query()).ok).toBe(true);
+    // The dedicated connection reconnects by itself too.
+    expect((await client.health.query()).db).toMatchObject({ ok: true, via: 'dedicated' });
   });
 });

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
+import { CacheTimeoutError, CacheUnavailableError } from '@wick/cache';
 import { DbUnavailableError, InvalidQueryError, UnknownSymbolError } from '@wick/db';
-import { EngineError, EngineOverloadedError, EngineTimeoutError } from '@wick/engine';
+import { EngineClosedError, EngineError, EngineOverloadedError, EngineTimeoutError } from '@wick/engine';
 import { IndicatorError, InvalidParamsError } from '@wick/indicators';
 import { z } from 'zod';
 import { TooManyBucketsError } from './buckets.ts';
@@ -19,6 +20,19 @@ export class BudgetExceededError extends Error {
     this.name = 'BudgetExceededError';
   }
 }
+
+/**
+ * The process is shutting down (a stream opened meanwhile, the engine closed): another process
+ * answers a retry at once.
+ */
+export class ShuttingDownError extends Error {
+  readonly retryAfterMs = SHUTDOWN_RETRY_AFTER_MS;
+  constructor(message = 'This server is shutting down; retry, and another one answers.') {
+    super(message);
+    this.name = 'ShuttingDownError';
+  }
+}
+const SHUTDOWN_RETRY_AFTER_MS = 1000;
 
 export class NotFoundError extends Error {
   constructor(message: string) {
@@ -80,11 +94,44 @@ function codeOf(err: unknown): TRPCError['code'] {
   if (err instanceof EngineOverloadedError) return 'TOO_MANY_REQUESTS';
   if (err instanceof EngineTimeoutError) return 'TIMEOUT';
   if (err instanceof EngineError) return ENGINE_CODES[err.code] ?? 'INTERNAL_SERVER_ERROR';
-  if (err instanceof DbUnavailableError) return 'SERVICE_UNAVAILABLE';
+  if (err instanceof DbUnavailableError || err instanceof ShuttingDownError) return 'SERVICE_UNAVAILABLE';
+  // The cache bypasses itself when Valkey is away, so these should never reach a caller; if one does,
+  // it is Valkey's absence (retry), not a bug.
+  if (err instanceof CacheUnavailableError || err instanceof CacheTimeoutError) return 'SERVICE_UNAVAILABLE';
   // The db's own checks of what it is asked to write (a candle not aligned to its interval, a
   // higher interval written where 1m rolls it up): its message says what to change.
   if (err instanceof InvalidQueryError) return 'BAD_REQUEST';
   return 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * Why a retryable failure happened, machine-readable in every error's `data.reason` (clients pick
+ * their retry from it, not from the message or from the code: one 503 is "shed, retry now
+ * elsewhere", another "MySQL is down"). `shutting_down`: this process is closing; another answers.
+ */
+export const RETRY_REASONS = ['rate_limited', 'overloaded', 'db_unavailable', 'cache_unavailable', 'timeout', 'shutting_down'] as const;
+export type RetryReason = (typeof RETRY_REASONS)[number];
+
+export interface RetryHint {
+  reason: RetryReason;
+  /** When the server knows when a retry can succeed (rate limit window, a queue's drain time). */
+  retryAfterMs?: number;
+}
+
+/** The retry hint of a failure (a mapped TRPCError is looked through to its cause); undefined: not retryable. */
+export function retryHintOf(err: unknown): RetryHint | undefined {
+  const cause = err instanceof TRPCError && err.cause ? err.cause : err;
+  const after = (reason: RetryReason, retryAfterMs: number | undefined): RetryHint =>
+    retryAfterMs !== undefined && retryAfterMs > 0 ? { reason, retryAfterMs } : { reason };
+  if (cause instanceof RateLimitedError) return after('rate_limited', cause.retryAfterMs);
+  if (cause instanceof EngineOverloadedError) return after('overloaded', cause.retryAfterMs);
+  if (cause instanceof EngineClosedError || cause instanceof ShuttingDownError) return after('shutting_down', cause.retryAfterMs);
+  if (cause instanceof DbUnavailableError) return { reason: 'db_unavailable' };
+  if (cause instanceof CacheUnavailableError || cause instanceof CacheTimeoutError) return { reason: 'cache_unavailable' };
+  if (cause instanceof BudgetExceededError || cause instanceof EngineTimeoutError) return { reason: 'timeout' };
+  // An engine task aborted: by the request's budget (the only abort the API sends one).
+  if (cause instanceof EngineError && cause.code === 'ABORTED') return { reason: 'timeout' };
+  return undefined;
 }
 
 /** What a per-item failure carries inside a batch answer: a procedure error's code, message and field issues. */
@@ -94,11 +141,14 @@ export interface ErrorDescription {
   /** For bad input (bad indicator params included), as a procedure's error data has them. */
   issues?: { path: string; message: string }[];
   fieldErrors?: Record<string, string[] | undefined>;
+  /** As a procedure's error data has them: why a retry may succeed, and when. */
+  reason?: RetryReason;
+  retryAfterMs?: number;
 }
 
 export function describeError(err: unknown): ErrorDescription {
   const mapped = toTRPCError(err);
-  const out: ErrorDescription = { code: mapped.code, message: mapped.message };
+  const out: ErrorDescription = { code: mapped.code, message: mapped.message, ...retryHintOf(mapped) };
   if (mapped.cause instanceof z.ZodError) {
     out.issues = mapped.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     out.fieldErrors = z.flattenError(mapped.cause).fieldErrors as Record<string, string[] | undefined>;

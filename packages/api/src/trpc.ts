@@ -3,7 +3,7 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { keysEqual } from './auth.ts';
 import type { Context } from './context.ts';
-import { RateLimitedError, toTRPCError } from './errors.ts';
+import { retryHintOf, toTRPCError, type RetryReason } from './errors.ts';
 import { SSE_PING_MS, SSE_RECONNECT_AFTER_INACTIVITY_MS } from './live/live-config.ts';
 import { enforceRateLimit } from './rate-limit.ts';
 
@@ -17,7 +17,7 @@ const t = initTRPC.context<Context>().create({
   },
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
-    const retryAfterMs = error.cause instanceof RateLimitedError ? error.cause.retryAfterMs : undefined;
+    const hint = retryHintOf(error);
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
@@ -28,7 +28,9 @@ const t = initTRPC.context<Context>().create({
         // Typed per field for clients: zod types the field errors of a ZodError<unknown> as `{}`.
         fieldErrors: zod ? (z.flattenError(zod).fieldErrors as Record<string, string[] | undefined>) : undefined,
         issues: zod ? zod.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined,
-        retryAfterMs,
+        // Retryable failures only: why (one of RETRY_REASONS, errors.ts) and, when known, after how long.
+        reason: hint?.reason as RetryReason | undefined,
+        retryAfterMs: hint?.retryAfterMs,
       },
     };
   },
