@@ -2,32 +2,44 @@
 import { writeFileSync } from 'node:fs';
 import type { Outcome } from './load-mix.ts';
 
+/** What k6 (k6-read-mix.js) saw in a fault's window. */
+export interface K6Figures {
+  requests: number;
+  failures: Record<string, number>;
+  p99Ms: number;
+}
+
+/** A request as the report needs it: the suite's mix and k6 both give these. */
+type Timed = Pick<Outcome, 'start' | 'end' | 'status' | 'code' | 'reason'> & { kind: string };
+
 export interface FaultRow {
   fault: string;
   requests: number;
-  /** Non-2xx answers by HTTP status, tRPC code and request kind; unanswered ones as "none <why>" (e.g. none UND_ERR_SOCKET (ingest)). */
+  /** Non-2xx answers by HTTP status, tRPC code, the error's data.reason and request kind; unanswered ones as "none <why>" (e.g. none UND_ERR_SOCKET (ingest)). */
   failures: Record<string, number>;
   p99Ms: number;
   /** From healing the fault to the first of 20 answers in a row that all succeed; null if it had nothing to heal. */
   recoverMs: number | null;
   notes: string;
+  /** k6's requests in the same window (null: k6 was not running). */
+  k6: K6Figures | null;
 }
 
-export function during(outcomes: Outcome[], from: number, to: number): Outcome[] {
+export function during<T extends Timed>(outcomes: T[], from: number, to: number): T[] {
   return outcomes.filter((o) => o.start >= from && o.start < to);
 }
 
-export function failuresOf(outcomes: Outcome[]): Record<string, number> {
+export function failuresOf(outcomes: readonly Timed[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const o of outcomes) {
     if (o.status >= 200 && o.status < 300) continue;
-    const key = `${o.status === 0 ? 'none' : o.status} ${o.code ?? ''}`.trim() + ` (${o.kind})`;
+    const key = `${o.status === 0 ? 'none' : o.status} ${o.code ?? ''} ${o.reason ?? ''}`.replace(/ +/g, ' ').trim() + ` (${o.kind})`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
 }
 
-export function p99(outcomes: Outcome[]): number {
+export function p99(outcomes: readonly Timed[]): number {
   const d = outcomes.map((o) => o.end - o.start).sort((a, b) => a - b);
   return d.length === 0 ? 0 : d[Math.min(d.length - 1, Math.floor(d.length * 0.99))]!;
 }
@@ -48,8 +60,20 @@ export function recoveryMs(
   return null;
 }
 
-export function rowFor(fault: string, window: Outcome[], recoverMs: number | null, notes: string): FaultRow {
-  return { fault, requests: window.length, failures: failuresOf(window), p99Ms: p99(window), recoverMs, notes };
+export function k6Figures(window: readonly Timed[]): K6Figures {
+  return { requests: window.length, failures: failuresOf(window), p99Ms: p99(window) };
+}
+
+export function rowFor(fault: string, window: Outcome[], recoverMs: number | null, notes: string, k6: readonly Timed[] | null): FaultRow {
+  return {
+    fault,
+    requests: window.length,
+    failures: failuresOf(window),
+    p99Ms: p99(window),
+    recoverMs,
+    notes,
+    k6: k6 ? k6Figures(k6) : null,
+  };
 }
 
 export function writeFaultsDoc(path: string, rows: FaultRow[], context: string): void {
@@ -71,6 +95,15 @@ export function writeFaultsDoc(path: string, rows: FaultRow[], context: string):
     ...rows.map(
       (r) =>
         `| ${r.fault} | ${r.requests} | ${fmt(r.failures)} | ${Math.round(r.p99Ms)} | ${r.recoverMs === null ? '—' : Math.round(r.recoverMs)} | ${r.notes} |`,
+    ),
+    '',
+    'k6 (load-tests/faults/k6-read-mix.js) ran a read-only mix against both processes for the whole suite, beside the clients above: ' +
+      'the same windows, the same rules for failures (no failures in faults 1, 2, 4, 5, 6 and 7; in fault 3 only 503 SERVICE_UNAVAILABLE, never for a cached read).',
+    '',
+    '| fault | k6 requests during it | k6 failures by code | k6 p99 during it (ms) |',
+    '| ----- | --------------------: | ------------------- | --------------------: |',
+    ...rows.map((r) =>
+      r.k6 ? `| ${r.fault} | ${r.k6.requests} | ${fmt(r.k6.failures)} | ${Math.round(r.k6.p99Ms)} |` : `| ${r.fault} | — | — | — |`,
     ),
     '',
     'Times are what this run measured on its box (shared, noisy); the suite asserts counts, codes and states, never times.',

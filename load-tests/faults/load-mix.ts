@@ -16,6 +16,10 @@ export interface Outcome {
   code: string | null;
   /** Cache status of a compute answer (hit, miss, bypass, …). */
   cache: string | null;
+  /** A failure's data.reason (db_unavailable, cache_unavailable, overloaded, timeout, …): why a 503 or 408 came. */
+  reason: string | null;
+  /** Base URL of the process that gave the answer (the last one tried), null when none was tried. */
+  server: string | null;
 }
 
 export interface Ack {
@@ -51,7 +55,7 @@ export function failureCode(err: unknown): string {
 }
 
 /** What an HTTP exchange gave: a response, or no response and why (never a throw). */
-export type Exchange = { res: Response; error: null } | { res: null; error: string };
+export type Exchange = { res: Response; error: null; server: string } | { res: null; error: string; server: string | null };
 
 /**
  * A request against whichever process takes it; `make` builds it for one base URL. A connection
@@ -61,17 +65,19 @@ export type Exchange = { res: Response; error: null } | { res: null; error: stri
 async function balanced(servers: () => string[], rr: { i: number }, make: (base: string) => [string, RequestInit]): Promise<Exchange> {
   const list = servers();
   let error = 'NO_SERVER';
+  let server: string | null = null;
   for (let attempt = 0; attempt < list.length; attempt++) {
     const base = list[rr.i++ % list.length]!;
+    server = base;
     const [url, init] = make(base);
     try {
-      return { res: await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) }), error: null };
+      return { res: await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) }), error: null, server: base };
     } catch (err) {
       error = failureCode(err);
       if (error === 'CLIENT_TIMEOUT') break;
     }
   }
-  return { res: null, error };
+  return { res: null, error, server };
 }
 
 export class LoadMix {
@@ -119,7 +125,7 @@ export class LoadMix {
       const time = t.ingestTimes[this.ingestIndex++ % t.ingestTimes.length]!;
       ack = { time, close: Math.round(t.basePrice * (1 + (this.ingestIndex % 997) * 1e-4) * 100) / 100 };
     }
-    const { res, error } = await balanced(this.servers, this.rr, (base): [string, RequestInit] => {
+    const { res, error, server } = await balanced(this.servers, this.rr, (base): [string, RequestInit] => {
       switch (kind) {
         case 'cached':
           return [
@@ -173,6 +179,7 @@ export class LoadMix {
     });
     let code: string | null = error;
     let cache: string | null = null;
+    let reason: string | null = null;
     let status = res?.status ?? 0;
     if (res) {
       let text = '';
@@ -189,17 +196,18 @@ export class LoadMix {
       } else if (status !== 0) {
         try {
           const body = JSON.parse(text) as {
-            error?: { json?: { data?: { code?: string } } };
+            error?: { json?: { data?: { code?: string; reason?: string } } };
             result?: { data?: { json?: { cache?: { status?: string } } } };
           };
           code = body.error?.json?.data?.code ?? null;
+          reason = body.error?.json?.data?.reason ?? null;
           cache = body.result?.data?.json?.cache?.status ?? null;
         } catch {
           code = 'NOT_JSON';
         }
       }
     }
-    const out: Outcome = { kind, start, end: performance.now(), status, code, cache };
+    const out: Outcome = { kind, start, end: performance.now(), status, code, reason, cache, server };
     this.outcomes.push(out);
     if (ack) {
       this.attempts.push({ ...ack, start, end: out.end, status });
