@@ -58,6 +58,9 @@ const MIX_SECONDS = int('mix', flags.mix!, 1, 3600);
 const SAMPLES = int('samples', flags.samples!, 10, 100_000);
 const CONNECTIONS = [1, 10, 50] as const;
 const ADMIN = 'bench-admin-key';
+const INGEST = 'bench-ingest-key';
+/** Sequential ingests per L1 freshness mode (after 10 warm-up ones). */
+const INGESTS = SMOKE ? 20 : 200; // even: the last ingest puts the candle back as it was
 const SYMBOL = 'BTCUSDT';
 const CANDLES = 1000;
 /** Identical cold calls of the stampede (fewer in the smoke run, same code path). */
@@ -95,7 +98,10 @@ async function main() {
     VALKEY_NODES: process.env.VALKEY_NODES ?? '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002',
     CACHE_PREFIX: SMOKE ? 'bench_e2e_smoke' : 'bench_e2e',
     ADMIN_API_KEYS: ADMIN,
+    INGEST_API_KEYS: INGEST,
     RATE_LIMIT: '0',
+    // Every figure but the L1 freshness section's bus row is read mode (no bus member during them).
+    FAST_PATH_L1_FRESHNESS: 'read',
   };
   log('starting four server processes: two as configured (fast path on), tRPC only, fast path without L1');
   const servers: ServerProcess[] = await Promise.all([
@@ -197,6 +203,74 @@ async function main() {
     });
     const gzipped = await loadCell({ url: urls.compute, connections: 50, seconds: SECONDS, headers: gzip, cpuSeconds: cpuOf.compute! });
     raw.stop();
+
+    // --- L1 freshness: read (a Valkey version read per hit) vs bus (local versions, acked announcements) ---
+    // Ingest corrects the newest candle's volume back and forth (+1, then as it was: the data ends as it
+    // began; each write moves the versions and is announced). Read mode first, with no bus member anywhere;
+    // then two bus-mode processes.
+    type Candles = { candles: { time: number[]; open: number[]; high: number[]; low: number[]; close: number[]; volume: number[] } };
+    const last = (await query<Candles>(A, 'candles.range', { symbol: SYMBOL, interval: '1m', limit: 1 })).data.candles;
+    const rewrite = {
+      symbol: SYMBOL,
+      interval: '1m',
+      candles: [
+        {
+          time: last.time[0]!,
+          open: last.open[0]!,
+          high: last.high[0]!,
+          low: last.low[0]!,
+          close: last.close[0]!,
+          volume: last.volume[0]!,
+        },
+      ],
+    };
+    const ingestLatency = async (base: string) => {
+      const ms: number[] = [];
+      for (let i = 0; i < INGESTS + 10; i++) {
+        const volume = rewrite.candles[0]!.volume + (i % 2 === 0 ? 1 : 0);
+        const m = mutationRequest(base, 'candles.ingest', { ...rewrite, candles: [{ ...rewrite.candles[0]!, volume }] }, INGEST);
+        const r = await request(m.url, { method: 'POST', headers: m.headers, body: m.body });
+        if (r.status !== 200) throw new Error(`candles.ingest: ${r.status} ${r.body}`);
+        if (i >= 10) ms.push(r.ms);
+      }
+      return stats(ms);
+    };
+    const untilServed = async (url: string) => {
+      for (let i = 0; i < 50; i++) if ((await request(url)).headers.etag) return;
+      throw new Error(`the fast path never served ${url}`);
+    };
+    log(`L1 freshness: ${INGESTS} ingests on a read-mode process (B reading)`);
+    const ingestRead = await ingestLatency(A);
+    log('L1 freshness: starting two bus-mode processes (FAST_PATH_L1_FRESHNESS=bus)');
+    const busServers = await Promise.all([
+      spawnServer({ ...env, FAST_PATH_L1_FRESHNESS: 'bus' }),
+      spawnServer({ ...env, FAST_PATH_L1_FRESHNESS: 'bus' }),
+    ]);
+    servers.push(...busServers);
+    const [K, K2] = busServers.map((s) => s.url) as [string, string];
+    const busUrl = queryUrl(K, 'indicators.compute', std);
+    await untilServed(urls.compute);
+    await untilServed(busUrl);
+    await untilServed(queryUrl(K2, 'indicators.compute', std));
+    const fencesBefore = (await metric(K, 'wick_near_cache_fences_total')) + (await metric(K2, 'wick_near_cache_fences_total'));
+    const fresh: Record<'read' | 'bus', { seq: ReturnType<typeof stats>; c50: Cell }> = {
+      read: {
+        seq: await sequential(urls.compute),
+        c50: await loadCell({ url: urls.compute, connections: 50, seconds: SECONDS, cpuSeconds: cpuOf.compute! }),
+      },
+      bus: {
+        seq: await sequential(busUrl),
+        c50: await loadCell({ url: busUrl, connections: 50, seconds: SECONDS, cpuSeconds: wickCpuSeconds(K) }),
+      },
+    };
+    log(`L1 freshness: ${INGESTS} ingests on a bus-mode process (the other bus-mode process a member too)`);
+    const ingestBus = await ingestLatency(K);
+    const busStanding = (await metric(K, 'wick_near_cache_standing')) + (await metric(K2, 'wick_near_cache_standing'));
+    const busFences = (await metric(K, 'wick_near_cache_fences_total')) + (await metric(K2, 'wick_near_cache_fences_total')) - fencesBefore;
+    const busAcks = await metric(K, 'wick_near_cache_acks_total');
+    // Out of the way of the rest of the run (a clear would wait for their acks).
+    await Promise.all(busServers.map((s) => s.stop()));
+    servers.splice(servers.length - 2, 2);
 
     // --- cold: candles cached, result not -------------------------------------------------------
     // ATR 14 reads exactly the history RSI 14 does (lookback 14 + Wilder decay), so computing ATR
@@ -383,6 +457,30 @@ async function main() {
     const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
     const c50 = (n: string) => tp[n]![50]!;
     const fullBytes = c50('compute').bytesPerReq;
+    const share = (cell: Cell) => (100 * cell.reqPerS) / c50('raw').reqPerS;
+    rows.push(
+      {
+        what: 'fast path L1, bus mode: cached compute req/s at 50 connections vs raw node:http writing the same bytes',
+        measured: `${f(fresh.bus.c50.reqPerS, 0)} vs ${f(c50('raw').reqPerS, 0)} req/s = ${f(share(fresh.bus.c50), 0)} % (read mode ${f(fresh.read.c50.reqPerS, 0)} req/s = ${f(share(fresh.read.c50), 0)} %, same section)`,
+        ours: `≥ ${FAST.vsRaw * 100} %`,
+        seeds: '—',
+        met: fresh.bus.c50.reqPerS >= FAST.vsRaw * c50('raw').reqPerS,
+      },
+      {
+        what: 'fast path L1, bus mode: cached compute one at a time',
+        measured: `p50 ${f(fresh.bus.seq.p50)} ms (read mode ${f(fresh.read.seq.p50)} ms, raw ${f(seq.raw!.p50)} ms)`,
+        ours: `p50 ≤ ${FAST.p50Ms} ms`,
+        seeds: '—',
+        met: fresh.bus.seq.p50 <= FAST.p50Ms,
+      },
+      {
+        what: 'bus mode keeps its members: both bus-mode processes in good standing after the section, no fences',
+        measured: `${busStanding}/2 in standing, ${busFences} fence(s), ${busAcks} acks received by the ingesting process`,
+        ours: '2/2, 0 fences',
+        seeds: '—',
+        met: busStanding === 2 && busFences === 0,
+      },
+    );
     rows.push(
       {
         what: 'fast path: cached compute req/s at 50 connections vs `noopPayload` (the tRPC floor)',
@@ -558,13 +656,27 @@ async function main() {
     );
     tpLines.push(line('cached compute, gzip (Accept-Encoding: gzip)', undefined, [undefined, undefined, gzipped], gzipped));
     tables.push(tpLines.join('\n'));
+    const freshLine = (label: string, r: { seq: ReturnType<typeof stats>; c50: Cell }, ingest: ReturnType<typeof stats>) =>
+      `| ${label} | ${f(r.c50.reqPerS, 0)} | ${f(share(r.c50), 0)} % | ${f((100 * r.c50.reqPerS) / c50('noopPayload').reqPerS, 0)} % | ${f(r.seq.p50)} / ${f(r.seq.p99)} | ${f(r.c50.cpuPerReq * 1e6, 0)} | ${f(ingest.p50)} / ${f(ingest.p99)} |`;
+    tables.push(
+      [
+        `L1 freshness (\`FAST_PATH_L1_FRESHNESS\`), cached \`indicators.compute\`, measured back to back; ingest = \`candles.ingest\` of one 1m candle (${INGESTS} sequential, after 10 warm-up), which moves every interval of the symbol: read mode with no bus member anywhere, bus mode on one of two bus-mode processes (each waits for the other's ack).`,
+        '',
+        '| L1 freshness | c=50 req/s | vs raw | vs floor | one at a time p50 / p99 ms | c=50 CPU µs/answer | ingest p50 / p99 ms |',
+        '|---|---|---|---|---|---|---|',
+        freshLine('read: a Valkey version read per hit', fresh.read, ingestRead),
+        freshLine('bus: local versions, acked announcements', fresh.bus, ingestBus),
+        `| raw node:http (baseline) | ${f(c50('raw').reqPerS, 0)} | 100 % | ${f((100 * c50('raw').reqPerS) / c50('noopPayload').reqPerS, 0)} % | ${f(seq.raw!.p50)} / ${f(seq.raw!.p99)} | ${f(c50('raw').cpuPerReq * 1e6, 0)} | — |`,
+        `| \`noopPayload\` (tRPC floor) | ${f(c50('noopPayload').reqPerS, 0)} | ${f(share(c50('noopPayload')), 0)} % | 100 % | ${f(seq.noopPayload!.p50)} / ${f(seq.noopPayload!.p99)} | ${f(c50('noopPayload').cpuPerReq * 1e6, 0)} | — |`,
+      ].join('\n'),
+    );
 
     const report = renderReport({
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       machine: `${box.nproc} × ${box.cpu}, ${box.mem}, Node ${box.node}, ${ver.v}, Valkey cluster (3 primaries + 3 replicas) on loopback`,
       setup: [
         `Database \`${SMOKE ? SMOKE_DB : 'wick_bench_e2e'}\`: ${seedShape.symbols} symbols × ${seedShape.days} days of candles (seed ${seedShape.seed}), ${LIQUIDATIONS.toLocaleString('en')} liquidations${db.reused ? ' (reused)' : ` (seeded in ${f(db.seedSeconds, 0)} s)`}.`,
-        `Four server processes (\`node --import tsx apps/server/src/main.ts\`, NODE_ENV=production, rate limit off): two as configured (fast path + L1; the stampede spans both), one with FAST_PATH=off (the tRPC path), one with FAST_PATH_L1=off; plus a raw node:http process writing the cached answer's bytes. The load generator (autocannon ${SECONDS} s per cell) runs on the same ${box.nproc} cores. CPU per answer is the serving process's CPU seconds over the cell / its answers.`,
+        `Four server processes (\`node --import tsx apps/server/src/main.ts\`, NODE_ENV=production, rate limit off): two as configured (fast path + L1; the stampede spans both), one with FAST_PATH=off (the tRPC path), one with FAST_PATH_L1=off; for the L1 freshness section only, two more with FAST_PATH_L1_FRESHNESS=bus; plus a raw node:http process writing the cached answer's bytes. The load generator (autocannon ${SECONDS} s per cell) runs on the same ${box.nproc} cores. CPU per answer is the serving process's CPU seconds over the cell / its answers.`,
         `Load average (1 min) ${loadStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end: anything above ${box.nproc} means other work shared these cores and the absolute figures are inflated; the ratios are taken within the run.`,
         `"One at a time": ${SAMPLES * 2} sequential requests over one keep-alive socket after 50 warm-up requests. Cold measurements: ${SAMPLES} sequential requests on windows nobody asked for before.`,
       ],

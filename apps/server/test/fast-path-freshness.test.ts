@@ -1,23 +1,10 @@
 // "After candles.ingest returns, no reader on any process sees the old value" with the fast path on:
 // process B keeps answers in its L1; every ingest goes to process A; B is read right after each.
+// Both ways an L1 hit learns the version (FAST_PATH_L1_FRESHNESS): a Valkey read per hit, or the bus.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '@wick/server';
 import { MINUTE, spawnServer, startWick, T0, type ServerProcess, type Wick } from '@wick/server/testing';
-import { get, normalised, trpcPath } from './fast-path-http.ts';
-
-let a: Wick;
-let b: ServerProcess;
-let ref: RunningServer;
-beforeAll(async () => {
-  a = await startWick('fastpath_fresh');
-  b = await spawnServer(a.env);
-  ref = await startServer(loadConfig({ ...a.env, FAST_PATH: 'off' }));
-});
-afterAll(async () => {
-  await b?.stop();
-  await ref?.close();
-  await a?.close();
-});
+import { get, metricValue, normalised, trpcPath } from './fast-path-http.ts';
 
 const SYMBOL = 'BTCUSDT';
 const latestRange = trpcPath([{ path: 'candles.range', input: { symbol: SYMBOL, interval: '1m', limit: 30 } }], false);
@@ -36,7 +23,21 @@ const both = trpcPath(
   true,
 );
 
-describe('fast path freshness across processes', () => {
+describe.each(['read', 'bus'] as const)('fast path freshness across processes (L1 freshness: %s)', (mode) => {
+  let a: Wick;
+  let b: ServerProcess;
+  let ref: RunningServer;
+  beforeAll(async () => {
+    a = await startWick(`fastpath_fresh_${mode}`, { env: { FAST_PATH_L1_FRESHNESS: mode } });
+    b = await spawnServer(a.env);
+    ref = await startServer(loadConfig({ ...a.env, FAST_PATH: 'off' }));
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await ref?.close();
+    await a?.close();
+  });
+
   it('a reader on B right after an ingest on A returns never sees the pre-ingest answer', async () => {
     let close = 42_000;
     let servedFromStore = 0;
@@ -68,5 +69,10 @@ describe('fast path freshness across processes', () => {
     }
     // The reads after each write were mostly answered from B's store (the check is not vacuous).
     expect(servedFromStore).toBeGreaterThan(12);
+    if (mode === 'bus') {
+      // B was a member: every ingest waited for its ack (2 version-publishing writes per ingest at most).
+      expect(metricValue(await a.server.registry.metrics(), 'wick_near_cache_acks_total')).toBeGreaterThanOrEqual(12);
+      expect(metricValue(await (await fetch(`${b.url}/metrics`)).text(), 'wick_near_cache_standing')).toBe(1);
+    }
   });
 });

@@ -2,22 +2,12 @@
 // the headers that matter, and the body byte for byte after normalising only the cache status/age —
 // over every procedure it serves, invalid inputs, unknown symbols and batches of mixed hits, misses
 // and errors. The reference is a second server on the same database and cache with FAST_PATH=off.
+// Both ways an L1 hit learns the version (FAST_PATH_L1_FRESHNESS=read|bus).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '@wick/server';
 import { MINUTE, startWick, T0, type Wick } from '@wick/server/testing';
 import { get, metricValue, normalised, statuses, trpcPath, type Call, type RawAnswer } from './fast-path-http.ts';
-
-let fast: Wick;
-let ref: RunningServer;
-beforeAll(async () => {
-  fast = await startWick('fastpath_identity');
-  ref = await startServer(loadConfig({ ...fast.env, FAST_PATH: 'off' }));
-});
-afterAll(async () => {
-  await ref?.close();
-  await fast?.close();
-});
 
 const symbol = fc.constantFrom('BTCUSDT', 'ETHUSDT', 'ethusdt', 'NOPEUSDT');
 const interval = fc.constantFrom('1m', '5m', '1h');
@@ -68,7 +58,18 @@ const same = (a: RawAnswer, b: RawAnswer) => {
 /** Every call of the answer succeeded (and no indicators.batch item failed): the fast path may keep it. */
 const storable = (r: RawAnswer) => r.status === 200 && !r.text.includes('"ok":false');
 
-describe('fast path: wire identity with the tRPC path', () => {
+describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC path (L1 freshness: %s)', (mode) => {
+  let fast: Wick;
+  let ref: RunningServer;
+  beforeAll(async () => {
+    fast = await startWick(`fastpath_identity_${mode}`, { env: { FAST_PATH_L1_FRESHNESS: mode } });
+    ref = await startServer(loadConfig({ ...fast.env, FAST_PATH: 'off' }));
+  });
+  afterAll(async () => {
+    await ref?.close();
+    await fast?.close();
+  });
+
   it('answers every request as tRPC does, and serves repeated successful ones from stored bytes', async () => {
     let served = 0;
     let storableRuns = 0;
