@@ -49,4 +49,16 @@ describe('head record', () => {
     expect(() => assertTail({ ...tail(2), volume: [1, 2] } as unknown as CandleColumns, 'x')).toThrow(CacheConfigError);
     expect(() => assertTail(tail(32), 'x')).not.toThrow();
   });
+  it('clock-based revs (µs since the epoch, as a re-created database starts them) keep their order in the bytes Lua compares', () => {
+    // The stored rev is compared as the 20 digits after the header (ADVANCE_HEAD, and the envelope's
+    // conditional advance): their byte order must be the numeric order, across digit counts too.
+    const revs = [1, 41, 999_999, 1_764_633_600_000_000, 1_764_633_600_000_001, 1_800_000_000_000_000, Number.MAX_SAFE_INTEGER];
+    const digits = revs.map((rev) => encodeHead({ rev, tail: tail(1) }).toString('latin1', 4, 24));
+    expect(digits.map((d) => d.length)).toEqual(revs.map(() => 20));
+    expect([...digits].sort()).toEqual(digits);
+    for (const rev of revs) {
+      expect(headRevOf(encodeHead({ rev, tail: tail(1) }))).toBe(rev);
+      expect(() => assertRev(rev, 'advanceHead')).not.toThrow();
+    }
+  });
 });

@@ -26,6 +26,11 @@ const PAYLOAD_AT = 24;
 /** The design keeps K = 32 candles; the bound leaves room without letting a head grow unbounded. */
 export const MAX_TAIL_ROWS = 1_024;
 
+/**
+ * Revs come from the database: a series' head starts at the database clock in µs (≈ 1.8e15, 16 of
+ * the 20 digits) and counts commits from there, so a re-created database continues above an older
+ * head this cache still holds. Any safe integer fits the 20 digits, whose byte order is numeric order.
+ */
 export const revSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export function encodeHead(head: SeriesHead): Buffer {

@@ -81,3 +81,18 @@ export async function saveSeriesHeads(
     [heads.map((h) => [symbolId, h.interval, h.rev, h.lastOpenTime])],
   );
 }
+
+/**
+ * After data reached the database behind Wick's writes with older revs (a backup restored, a dump
+ * loaded): every head moves up to the clock base if it is below it, and forgets its last candle. A
+ * cache may hold heads of the replaced data at any rev up to the clock; below them, its advances
+ * would be ignored. With no last candle, the next write of each series is not tail-only: it bumps
+ * the series' generation. Returns the heads moved. (The seed creates its heads so already.)
+ */
+export async function rebaseSeriesHeads(conn: PoolConnection): Promise<number> {
+  // In INTERVALS order per symbol, as every writer locks them: no deadlock with a running ingest.
+  const [result] = await conn.query(
+    `UPDATE series_heads SET rev = GREATEST(rev, ${REV_CLOCK_SQL}), last_open_time = NULL ORDER BY symbol_id, \`interval\``,
+  );
+  return (result as { affectedRows: number }).affectedRows;
+}

@@ -14,6 +14,8 @@ import {
   type SeriesUpdate,
   type TestDatabase,
 } from '../src/index.ts';
+import { withConnection } from '../src/client.ts';
+import { rebaseSeriesHeads } from '../src/series-heads.ts';
 
 let db: TestDatabase;
 /** µs since the epoch when this file started: no head it creates can have an older base. */
@@ -240,6 +242,28 @@ describe('series revisions', () => {
 });
 
 describe('series revisions across databases', () => {
+  it('a restored database (older revs) is rebased above the clock; its next write is not tail-only', async () => {
+    const minutes = walk(3, 13, T0);
+    await upsertCandles(db, 'BNBUSDT', '1m', minutes.slice(0, 2));
+    // As a backup restored from before this database's heads had clock bases: small revs.
+    await db.pool.query("UPDATE series_heads SET rev = 5 WHERE symbol_id = (SELECT id FROM symbols WHERE name = 'BNBUSDT')");
+    const before = Date.now() * 1000;
+    const moved = await withConnection(db, (conn) => rebaseSeriesHeads(conn));
+    expect(moved).toBeGreaterThanOrEqual(INTERVALS.length);
+    const next = await upsertCandles(db, 'BNBUSDT', '1m', [minutes[2]!]);
+    expect(next.series.map((s) => s.interval)).toEqual([...INTERVALS]);
+    for (const s of next.series) {
+      expect(s.rev, s.interval).toBeGreaterThan(before - CLOCK_SLACK_US);
+      expect(s.tailOnly, s.interval).toBe(false);
+    }
+    // A head already above the clock keeps its rev: rebasing never moves one back.
+    const ahead = Date.now() * 1000 + 3_600_000_000;
+    await db.pool.query("UPDATE series_heads SET rev = ? WHERE symbol_id = (SELECT id FROM symbols WHERE name = 'BNBUSDT')", [ahead]);
+    await withConnection(db, (conn) => rebaseSeriesHeads(conn));
+    const [again] = await upsertCandles(db, 'BNBUSDT', '1m', [{ ...minutes[2]!, volume: minutes[2]!.volume + 1 }]).then((r) => r.series);
+    expect(again!.rev).toBe(ahead + 1);
+  });
+
   it('a database dropped and created again continues above every rev the old one handed out', async () => {
     const name = 'wick_test_db_series_revisions_recreated';
     const revsOf = async (database: TestDatabase, candles: CandleInput[]) => {
