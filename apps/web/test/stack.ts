@@ -72,6 +72,8 @@ export async function startStack(
       VALKEY_NODES: process.env.VALKEY_NODES ?? '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002',
       CACHE_PREFIX: `tw_${name}`.slice(0, 32),
       INGEST_API_KEYS: INGEST_KEY,
+      // Shed on in-flight work only, never because a loaded CI box stalled the event loop.
+      ADMISSION_MAX_LOOP_DELAY_MS: '60000',
       RATE_LIMIT: '0',
       // Tests check what is shown, not how fast: a loaded box must not trip the breaker.
       CACHE_TIMEOUT_MS: '2000',
