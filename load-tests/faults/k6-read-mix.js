@@ -17,7 +17,6 @@
 // Live subscriptions are left out: k6's http module returns a response only once its body has ended,
 // so an SSE stream would hold a VU for its whole life and report nothing until then (an extension,
 // xk6-sse, would be needed, and the project's k6 is the stock binary).
-/* global __ENV -- k6 runs this file; the shared config lists k6 globals for load-tests/*.js only */
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { intEnv, strEnv } from '../lib/env.js';

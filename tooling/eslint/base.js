@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // k6 scripts run inside k6, not Node: its modules and globals.
-    files: ['load-tests/*.js', 'load-tests/lib/**/*.js', 'load-tests/options/**/*.js'],
+    files: ['load-tests/*.js', 'load-tests/lib/**/*.js', 'load-tests/options/**/*.js', 'load-tests/faults/k6-*.js'],
     languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly' } },
     rules: { 'import-x/no-unresolved': 'off' },
   },
