@@ -46,7 +46,7 @@ export function scriptEntries(root: string, script: string): string[] {
       for (const p of packages) if (p.scripts[turbo[1]!]) follow(p, p.scripts[turbo[1]!]!, depth + 1);
       return;
     }
-    const filter = /\bpnpm (?:-\S+ )*--filter (\S+) (?:run |exec )?(.+)$/.exec(text);
+    const filter = /\bpnpm (?:-\S+ )*--filter (\S+) (?:run |exec )?(?:(?:-s|--silent) )?(.+)$/.exec(text);
     if (filter) {
       const target = packages.find((p) => p.name === filter[1]);
       if (!target) throw new Error(`no workspace package ${filter[1]}`);

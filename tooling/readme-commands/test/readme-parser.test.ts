@@ -109,7 +109,7 @@ describe('scriptEntries', () => {
   it('follows root scripts through pnpm --filter, package scripts and turbo to the files they run', () => {
     expect(scriptEntries(REPO_ROOT, 'bench:live')).toEqual(['load-tests/bench/live-feed.ts']);
     expect(scriptEntries(REPO_ROOT, 'bench:burst')).toEqual(['load-tests/bench/burst.ts']);
-    expect(scriptEntries(REPO_ROOT, 'db:import')).toEqual(['packages/db/src/cli/import.ts']);
+    expect(scriptEntries(REPO_ROOT, 'db:import')).toEqual(['apps/server/src/cli/data-command.ts']);
     const all = scriptEntries(REPO_ROOT, 'bench');
     expect(all).toContain('packages/indicators/bench/kernels.bench.ts');
     expect(all.every((f) => existsSync(`${REPO_ROOT}/${f}`))).toBe(true);
