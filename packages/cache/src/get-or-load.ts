@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Decoder, Script, TimeUnit, type GlideReturnType } from '@valkey/valkey-glide';
+import { Decoder, TimeUnit, type GlideReturnType } from '@valkey/valkey-glide';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { abortable } from './abortable.ts';
@@ -9,7 +9,7 @@ import { CacheAbortError, CacheConfigError } from './errors.ts';
 import type { GuardedCall, GuardedResult } from './guarded-call.ts';
 import { HEAD_MAGIC, headRevOf } from './head-record.ts';
 import type { CacheKey, KeyBuilder, ResolvedKey } from './keys.ts';
-import { GEN, LOCK, WRITE } from './scripts.ts';
+import { FAIL_LOCK, GEN, LOCK, WRITE } from './scripts.ts';
 import { SingleFlight } from './single-flight.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { Cached, CacheStatus, CacheVersion, GetOrLoadOptions } from './types.ts';
@@ -68,14 +68,6 @@ const getOrLoadSchema = z.object({
  */
 const FAILED_MARK_MS = 1_000;
 const FAILED_MARK = 0x21; // '!': tokens are base64url + '.' + digits, never '!'
-
-/**
- * KEYS[1] lock · ARGV[1] token · ARGV[2] ms → 1 marked, 0 the lock is not ours any more (expired,
- * taken over): a token-checked release that leaves the failure behind for the waiters.
- */
-const FAIL_LOCK = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], '!' .. ARGV[1], 'PX', ARGV[2]) return 1 end
-return 0`);
 
 const POLL_MIN_MS = 5;
 const POLL_MAX_MS = 50;

@@ -120,8 +120,13 @@ if ARGV[1] == '' then entries = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUN
 else entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) end
 return {oldest, newest, entries}`);
 
-/** KEYS[1] lock key · ARGV[1] token. Token-checked release without a write. */
-export const UNLOCK = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+/**
+ * KEYS[1] lock · ARGV[1] token · ARGV[2] ms → 1 marked, 0 the lock is not ours any more (expired,
+ * taken over): a token-checked release of a holder whose load failed, leaving `!token` behind for
+ * ARGV[2] ms so waiters load at once (get-or-load.ts, FAILED_MARK).
+ */
+export const FAIL_LOCK = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], '!' .. ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`);
 
 /** KEYS[1] gen key → { new generation, connected replicas } (atomic, one round trip; replication.ts). */
