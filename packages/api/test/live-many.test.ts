@@ -4,18 +4,10 @@
 import { computeIndicator } from '@wick/indicators';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiKeyId,
-  appRouter,
-  createCallerFactory,
-  createContextFactory,
-  createLiveHub,
-  type ApiConfig,
-  type IndicatorLiveEvent,
-  type LiveHub,
-} from '../src/index.ts';
+import { createLiveHub, type ApiConfig, type IndicatorLiveEvent, type LiveHub } from '../src/index.ts';
 import type { IndicatorManyEvent } from '../src/live/live-events.ts';
 import { INGEST_KEY, startApiHarness, trpcError, type ApiHarness } from './support/api-harness.ts';
+import { liveCaller, nextEvent as next } from './support/live-caller.ts';
 
 const MINUTE = 60_000;
 const CONFIG: ApiConfig = {
@@ -36,27 +28,7 @@ const ITEMS = [
 
 let h: ApiHarness;
 let hub: LiveHub;
-const createCaller = createCallerFactory(appRouter);
-
-function caller(apiKey: string | null = null) {
-  const contextFor = createContextFactory({
-    services: h.services,
-    config: CONFIG,
-    log: pino({ level: 'silent' }),
-    metrics: h.metrics,
-    live: hub,
-  });
-  return createCaller(contextFor({ ip: '127.0.0.1', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null }));
-}
-
-/** The next event of a subscription: [id, data] out of its tracked envelope. */
-async function next<E>(it: AsyncIterator<unknown>): Promise<{ id: string; data: E }> {
-  const { value, done } = await it.next();
-  if (done) throw new Error('the stream ended');
-  const [id, data] = value as [string, E];
-  return { id, data };
-}
-
+const caller = (apiKey: string | null = null) => liveCaller(h, hub, CONFIG, apiKey);
 let lastTime = 0;
 let writes = 0;
 
@@ -97,7 +69,7 @@ function expectValues(event: IndicatorLiveEvent, want: Map<number, Record<string
 async function readUntilCurrent(
   it: AsyncIterator<unknown>,
   time: number,
-): Promise<{ last: { id: string; data: IndicatorManyEvent }; per: IndicatorLiveEvent[][] }> {
+): Promise<{ last: { id: string | undefined; data: IndicatorManyEvent }; per: IndicatorLiveEvent[][] }> {
   const per: IndicatorLiveEvent[][] = ITEMS.map(() => []);
   for (;;) {
     const e = await next<IndicatorManyEvent>(it);

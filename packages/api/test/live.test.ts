@@ -5,10 +5,6 @@ import { computeIndicator } from '@wick/indicators';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  apiKeyId,
-  appRouter,
-  createCallerFactory,
-  createContextFactory,
   createLiveHub,
   type ApiConfig,
   type CandleLiveEvent,
@@ -17,6 +13,7 @@ import {
   type LiveHub,
 } from '../src/index.ts';
 import { INGEST_KEY, startApiHarness, trpcError, type ApiHarness } from './support/api-harness.ts';
+import { liveCaller, nextEvent as next } from './support/live-caller.ts';
 
 const MINUTE = 60_000;
 const QUEUE_LIMIT = 5;
@@ -32,28 +29,8 @@ const CONFIG: ApiConfig = {
 
 let h: ApiHarness;
 let hub: LiveHub;
-const createCaller = createCallerFactory(appRouter);
-
 function caller(apiKey: string | null = null, ip = '127.0.0.1', config: ApiConfig = CONFIG) {
-  const contextFor = createContextFactory({
-    services: h.services,
-    config,
-    log: pino({ level: 'silent' }),
-    metrics: h.metrics,
-    live: hub,
-  });
-  return createCaller(contextFor({ ip, apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null }));
-}
-
-/** A subscription's events without their tracked envelope: [id, data, symbol] as tRPC yields it. */
-async function next<E>(it: AsyncIterator<unknown>): Promise<{ id: string | undefined; data: E }> {
-  const { value, done } = await it.next();
-  if (done) throw new Error('the stream ended');
-  if (Array.isArray(value)) return { id: value[0] as string, data: value[1] as E };
-  const tracked = value as { id?: unknown; data?: unknown };
-  return typeof tracked?.id === 'string' && 'data' in tracked
-    ? { id: tracked.id, data: tracked.data as E }
-    : { id: undefined, data: value as E };
+  return liveCaller(h, hub, config, apiKey, ip);
 }
 
 /** Live messages this process's bus has handed to its subscribers (once per message, all channels). */
