@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Outcome } from './load-mix.ts';
+import { LineChannel } from './line-channel.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export type K6Kind = 'cached' | 'candles' | 'cold' | 'page' | 'summary';
@@ -58,7 +59,7 @@ export class K6Load {
   /** Latest start seen on k6's stream (performance clock). */
   private latestStart = -Infinity;
   private control: ChildProcess | null = null;
-  private controlLines: ((line: string) => void)[] = [];
+  private controlChannel: LineChannel | null = null;
   private child: ChildProcess | null = null;
   private exited: Promise<number | null> = Promise.resolve(null);
   private stderrTail: string[] = [];
@@ -77,8 +78,8 @@ export class K6Load {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.control = control;
-    createInterface({ input: control.stdout! }).on('line', (line) => this.controlLines.shift()?.(line));
-    const listening = await this.nextControlLine();
+    this.controlChannel = new LineChannel(control, 'k6-control', 30_000);
+    const listening = await this.controlChannel.next();
     const port = Number(/^listening (\d+)$/.exec(listening)?.[1]);
     if (!port) throw new Error(`k6-control said "${listening}"`);
     this.started = [...this.bases()];
@@ -108,20 +109,8 @@ export class K6Load {
 
   /** What k6 may send from now on: resolves once the control process answers with it. */
   async setPhase(phase: K6Phase): Promise<void> {
-    const answer = this.nextControlLine();
-    this.control?.stdin?.write(`${phase}\n`);
-    const line = await answer;
-    if (line !== `phase ${phase}`) throw new Error(`k6-control answered "${line}" to ${phase}`);
-  }
-
-  private nextControlLine(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('k6-control did not answer')), 30_000);
-      this.controlLines.push((line) => {
-        clearTimeout(timer);
-        resolve(line);
-      });
-    });
+    if (!this.controlChannel) throw new Error('k6-control is not started');
+    await this.controlChannel.ask(phase, `phase ${phase}`);
   }
 
   /**

@@ -2,13 +2,13 @@
 // over its stdin: the same start / cut / restore as the in-process one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { LineChannel } from './line-channel.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export class TcpProxyProcess {
   port = 0;
   private child: ChildProcess | null = null;
-  private waiting: ((line: string) => void)[] = [];
+  private channel: LineChannel | null = null;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -19,8 +19,9 @@ export class TcpProxyProcess {
       { cwd: join(REPO_ROOT, 'load-tests'), stdio: ['pipe', 'pipe', 'inherit'] },
     );
     this.child = child;
-    createInterface({ input: child.stdout! }).on('line', (line) => this.waiting.shift()?.(line));
-    const line = await this.next();
+    // A hang guard of 60 s: it answers in milliseconds.
+    this.channel = new LineChannel(child, 'tcp-proxy-child', 60_000);
+    const line = await this.channel.next();
     this.port = Number(/^listening (\d+)$/.exec(line)?.[1]);
     if (!this.port) throw new Error(`tcp-proxy-child said "${line}"`);
     return this;
@@ -45,20 +46,7 @@ export class TcpProxyProcess {
   }
 
   private async command(name: 'cut' | 'restore'): Promise<void> {
-    const answer = this.next();
-    this.child?.stdin?.write(`${name}\n`);
-    const line = await answer;
-    if (line !== `ok ${name}`) throw new Error(`tcp-proxy-child answered "${line}" to ${name}`);
-  }
-
-  /** The child's next line (a hang guard of 60 s: it answers in milliseconds). */
-  private next(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('tcp-proxy-child did not answer')), 60_000);
-      this.waiting.push((line) => {
-        clearTimeout(timer);
-        resolve(line);
-      });
-    });
+    if (!this.channel) throw new Error('tcp-proxy-child is not started');
+    await this.channel.ask(name, `ok ${name}`);
   }
 }
