@@ -2,7 +2,8 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface BreakerOptions {
   failureThreshold: number;
-  onChange?: (state: BreakerState) => void;
+  /** `cause` says why it opened: the failure that tripped it, or who tripped it by hand. */
+  onChange?: (state: BreakerState, cause?: string) => void;
 }
 
 /**
@@ -36,14 +37,14 @@ export class CircuitBreaker {
     if (this._state !== 'closed') this.set('closed');
   }
 
-  failure(fatal = false): void {
+  failure(fatal = false, cause?: string): void {
     this.failures++;
-    if (this._state === 'closed' && (fatal || this.failures >= this.opts.failureThreshold)) this.trip();
+    if (this._state === 'closed' && (fatal || this.failures >= this.opts.failureThreshold)) this.trip(cause);
   }
 
-  trip(): void {
+  trip(cause?: string): void {
     if (this._state === 'closed') this._openedAt = Date.now();
-    if (this._state !== 'open') this.set('open');
+    if (this._state !== 'open') this.set('open', cause);
   }
 
   probing(): void {
@@ -54,8 +55,8 @@ export class CircuitBreaker {
     if (this._state === 'half-open') this.set('open');
   }
 
-  private set(state: BreakerState): void {
+  private set(state: BreakerState, cause?: string): void {
     this._state = state;
-    this.opts.onChange?.(state);
+    this.opts.onChange?.(state, cause);
   }
 }

@@ -64,7 +64,7 @@ export class GuardedCall {
       this.stats.latency(op, performance.now() - sentAt);
       this.stats.inc('errors');
       if (isTimeout(err)) this.stats.inc('timeouts');
-      this.breaker.failure(isFatal(err));
+      this.breaker.failure(isFatal(err), `${op}: ${String(err)}`);
       this.logger?.debug({ err: String(err), op }, 'cache: valkey call failed');
       return FAILED;
     } finally {

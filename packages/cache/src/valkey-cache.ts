@@ -54,9 +54,12 @@ export class ValkeyCache implements WickCache {
     const stats = new StatsRecorder(options.registry, () => this.admin.nodeStats());
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breaker.failureThreshold,
-      onChange: (state) => {
+      onChange: (state, cause) => {
         stats.breaker(state);
-        logger?.[state === 'closed' ? 'info' : 'warn']({ breaker: state }, `cache: breaker ${state}`);
+        // A trip (with what tripped it) is a warning; the prober's half-open/open steps while the
+        // cluster stays down are routine and would repeat every openMs.
+        if (cause !== undefined) logger?.warn({ breaker: state, cause }, `cache: breaker ${state}`);
+        else logger?.[state === 'closed' ? 'info' : 'debug']({ breaker: state }, `cache: breaker ${state}`);
       },
     });
     this.connection = new Connection(
@@ -142,7 +145,7 @@ export class ValkeyCache implements WickCache {
       },
     });
     // Until the first connection succeeds the cache is "open": every call goes to its loader.
-    this.breaker.trip();
+    this.breaker.trip('not connected yet');
     this.probe.start(options.breaker.openMs);
   }
 
