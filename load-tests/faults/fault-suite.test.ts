@@ -93,6 +93,18 @@ async function until(what: string, cond: () => Promise<boolean>, attempts = 240)
 const breakers = async () =>
   Promise.all(urls().map(async (u) => (await get<{ cache?: { breaker?: string } }>(`${u}/health`)).body?.cache?.breaker ?? 'unknown'));
 const allClosed = async () => (await breakers()).every((b) => b === 'closed');
+/** Breaker trips since start by cause (timeout, unreachable, error, not_connected), summed over both processes. */
+const breakerTrips = async (): Promise<Record<string, number>> => {
+  const out: Record<string, number> = {};
+  for (const u of urls())
+    for (const [labels, n] of Object.entries(await metricsByLabel(u, 'wick_cache_breaker_trips_total'))) {
+      const cause = /cause="([^"]*)"/.exec(labels)?.[1] ?? labels;
+      out[cause] = (out[cause] ?? 0) + n;
+    }
+  return out;
+};
+const subtractCounts = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(a).flatMap(([k, n]) => (n - (b[k] ?? 0) > 0 ? [[k, n - (b[k] ?? 0)]] : [])));
 const cachedHit = async () => {
   const outs = await Promise.all(urls().map(() => mix.one('cached')));
   return outs.every((o) => o.status === 200 && o.cache === 'hit');
@@ -352,7 +364,9 @@ describe('faults under load', { timeout: 300_000 }, () => {
     await cluster.up();
     await until('both breakers closed', allClosed);
     await until('a cached read is a hit again on both processes', cachedHit);
+    const tripsAtRecovery = await breakerTrips();
     await sleep(3000);
+    const tripsAfter = subtractCounts(await breakerTrips(), tripsAtRecovery);
     const window = during(mix.outcomes, from, healedAt);
     const upAt = healedAt;
     // Reads that started once every node was gone and finished before it came back: all from MySQL.
@@ -366,7 +380,8 @@ describe('faults under load', { timeout: 300_000 }, () => {
         window,
         recoveryMs(mix.outcomes, healedAt),
         `${answered(outage).length}/${outage.length} answered while down; ${reads.filter((o) => o.cache === 'bypass').length}/${reads.length} computes ` +
-          `answered from MySQL (bypass); ${sentWhileOpen} calls sent toward Valkey while the breakers were open; breaker closed and hits after`,
+          `answered from MySQL (bypass); ${sentWhileOpen} calls sent toward Valkey while the breakers were open; breaker closed and hits after` +
+          `${tripsAfter.timeout ? ` (then ${tripsAfter.timeout} timeout trip(s) on the loaded box, closed again)` : ''}`,
         k6Window,
       ),
     );
@@ -375,7 +390,11 @@ describe('faults under load', { timeout: 300_000 }, () => {
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.map((o) => `${o.status} ${o.cache}`)).toEqual(reads.map(() => '200 bypass'));
     expect(sentWhileOpen).toBe(0);
-    expect(await breakers()).toEqual(['closed', 'closed']);
+    // Once recovered, a breaker may trip again only because Valkey answered too slowly (a starved
+    // box: the 100 ms timeout is the design's verdict on Valkey), never because the cluster or the
+    // client is gone; and it closes again.
+    expect({ ...tripsAfter, timeout: 0 }).toEqual({ timeout: 0 });
+    await until('both breakers closed again', allClosed, 40);
   });
 
   it('3. MySQL cut 10 s: cached reads answer, uncached ones SERVICE_UNAVAILABLE (never 500, never hang), nothing acknowledged is lost', async () => {

@@ -27,6 +27,27 @@ describe('CircuitBreaker', () => {
     expect(seen).toEqual(['open', 'half-open', 'open', 'half-open', 'closed', 'open']);
   });
 
+  it('reports what tripped it only on closed → open: the threshold-reaching failure, or a fatal one', () => {
+    const seen: [BreakerState, string | undefined][] = [];
+    const b = new CircuitBreaker({ failureThreshold: 2, onChange: (s, cause) => seen.push([s, cause?.kind]) });
+    b.failure(false, { kind: 'error', detail: 'first' });
+    b.failure(false, { kind: 'timeout', detail: 'second' });
+    b.probing();
+    b.probeFailed();
+    b.trip({ kind: 'error', detail: 'already open' });
+    b.probing();
+    b.success();
+    b.failure(true, { kind: 'unreachable', detail: 'refused' });
+    expect(seen).toEqual([
+      ['open', 'timeout'],
+      ['half-open', undefined],
+      ['open', undefined],
+      ['half-open', undefined],
+      ['closed', undefined],
+      ['open', 'unreachable'],
+    ]);
+  });
+
   it('a success resets the failure count', () => {
     const b = new CircuitBreaker({ failureThreshold: 2 });
     b.failure();

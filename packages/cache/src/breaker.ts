@@ -1,9 +1,15 @@
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** What opened the breaker: Valkey too slow, not there, failing otherwise, or not connected yet. */
+export interface TripCause {
+  kind: 'timeout' | 'unreachable' | 'error' | 'not_connected';
+  detail: string;
+}
+
 export interface BreakerOptions {
   failureThreshold: number;
-  /** `cause` says why it opened: the failure that tripped it, or who tripped it by hand. */
-  onChange?: (state: BreakerState, cause?: string) => void;
+  /** `cause` is set when the breaker trips (closed → open): the failure that tripped it. */
+  onChange?: (state: BreakerState, cause?: TripCause) => void;
 }
 
 /**
@@ -37,14 +43,15 @@ export class CircuitBreaker {
     if (this._state !== 'closed') this.set('closed');
   }
 
-  failure(fatal = false, cause?: string): void {
+  failure(fatal = false, cause?: TripCause): void {
     this.failures++;
     if (this._state === 'closed' && (fatal || this.failures >= this.opts.failureThreshold)) this.trip(cause);
   }
 
-  trip(cause?: string): void {
-    if (this._state === 'closed') this._openedAt = Date.now();
-    if (this._state !== 'open') this.set('open', cause);
+  trip(cause?: TripCause): void {
+    const wasClosed = this._state === 'closed';
+    if (wasClosed) this._openedAt = Date.now();
+    if (this._state !== 'open') this.set('open', wasClosed ? cause : undefined);
   }
 
   probing(): void {
@@ -55,7 +62,7 @@ export class CircuitBreaker {
     if (this._state === 'half-open') this.set('open');
   }
 
-  private set(state: BreakerState, cause?: string): void {
+  private set(state: BreakerState, cause?: TripCause): void {
     this._state = state;
     this.opts.onChange?.(state, cause);
   }

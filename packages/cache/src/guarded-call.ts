@@ -64,7 +64,8 @@ export class GuardedCall {
       this.stats.latency(op, performance.now() - sentAt);
       this.stats.inc('errors');
       if (isTimeout(err)) this.stats.inc('timeouts');
-      this.breaker.failure(isFatal(err), `${op}: ${String(err)}`);
+      const fatal = isFatal(err);
+      this.breaker.failure(fatal, { kind: isTimeout(err) ? 'timeout' : fatal ? 'unreachable' : 'error', detail: `${op}: ${String(err)}` });
       this.logger?.debug({ err: String(err), op }, 'cache: valkey call failed');
       return FAILED;
     } finally {

@@ -57,7 +57,7 @@ export class BreakerProbe {
         breaker.probeFailed();
         if (Date.now() - breaker.openedAt > RECREATE_AFTER_MS) {
           logger?.warn('cache: valkey still unreachable, recreating the client');
-          breaker.trip('recreating the client');
+          breaker.trip();
           connection.recreate();
         }
         return;

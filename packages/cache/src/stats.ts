@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { BreakerState } from './breaker.ts';
+import type { BreakerState, TripCause } from './breaker.ts';
 import type { LiveStats } from './live-types.ts';
 
 export interface NodeStats {
@@ -77,6 +77,7 @@ export class StatsRecorder {
     events: Counter<'event'>;
     latency: Histogram<'op'>;
     breaker: Gauge;
+    trips: Counter<'cause'>;
     nodeMemory: Gauge<'node'>;
     nodeEvicted: Gauge<'node'>;
     nodeKeys: Gauge<'node'>;
@@ -119,6 +120,12 @@ export class StatsRecorder {
         buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       }),
       breaker: new Gauge({ name: 'wick_cache_breaker_state', help: '0 closed, 1 half-open, 2 open', registers }),
+      trips: new Counter({
+        name: 'wick_cache_breaker_trips_total',
+        help: 'Breaker trips (closed to open) by cause: timeout, unreachable, error, not_connected',
+        labelNames: ['cause'],
+        registers,
+      }),
       nodeMemory: nodeGauge('wick_cache_node_used_memory_bytes', 'INFO used_memory per node', (node) => node.usedMemory),
       nodeEvicted: nodeGauge('wick_cache_node_evicted_keys', 'INFO evicted_keys per node', (node) => node.evictedKeys),
       nodeKeys: nodeGauge('wick_cache_node_keys', 'Keys per node (INFO keyspace)', (node) => node.keys),
@@ -135,8 +142,9 @@ export class StatsRecorder {
     this.prom?.latency.observe({ op }, ms / 1000);
   }
 
-  breaker(state: BreakerState): void {
+  breaker(state: BreakerState, trip?: TripCause): void {
     this.prom?.breaker.set(BREAKER_VALUE[state]);
+    if (trip) this.prom?.trips.inc({ cause: trip.kind });
   }
 
   percentiles(): CacheStats['latencyMs'] {

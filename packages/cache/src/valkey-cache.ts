@@ -55,10 +55,10 @@ export class ValkeyCache implements WickCache {
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breaker.failureThreshold,
       onChange: (state, cause) => {
-        stats.breaker(state);
+        stats.breaker(state, cause);
         // A trip (with what tripped it) is a warning; the prober's half-open/open steps while the
         // cluster stays down are routine and would repeat every openMs.
-        if (cause !== undefined) logger?.warn({ breaker: state, cause }, `cache: breaker ${state}`);
+        if (cause !== undefined) logger?.warn({ breaker: state, trip: cause.kind, cause: cause.detail }, `cache: breaker ${state}`);
         else logger?.[state === 'closed' ? 'info' : 'debug']({ breaker: state }, `cache: breaker ${state}`);
       },
     });
@@ -145,7 +145,7 @@ export class ValkeyCache implements WickCache {
       },
     });
     // Until the first connection succeeds the cache is "open": every call goes to its loader.
-    this.breaker.trip('not connected yet');
+    this.breaker.trip({ kind: 'not_connected', detail: 'not connected yet' });
     this.probe.start(options.breaker.openMs);
   }
 
