@@ -44,17 +44,16 @@ export function retirementOf(change: DataChange): { series: SeriesRef[]; namespa
  * Bumps the generation of every series and namespace the change touched, so no reader is answered
  * from what the cache held of the old data (on any process: the generation lives in Valkey). A bump
  * that cannot land stays pending only inside this process, which is about to exit: such series are
- * reported as unconfirmed (readVersion answers nothing while a bump of the series is pending).
+ * reported as unconfirmed (readVersion and readNamespaceVersion answer nothing while a bump is pending).
  */
 export async function retireChangedData(
-  cache: Pick<WickCache, 'invalidateSeries' | 'invalidateNamespace' | 'readVersion' | 'breakerState'>,
+  cache: Pick<WickCache, 'invalidateSeries' | 'invalidateNamespace' | 'readVersion' | 'readNamespaceVersion'>,
   change: DataChange,
 ): Promise<RetireReport> {
   const { series, namespaces } = retirementOf(change);
   await Promise.all([...series.map((s) => cache.invalidateSeries(s)), ...namespaces.map((ns) => cache.invalidateNamespace(ns))]);
   const unconfirmed: string[] = [];
   for (const s of series) if ((await cache.readVersion(s)) === undefined) unconfirmed.push(`${s.symbol}:${s.interval}`);
-  // A namespace bump has no version to read back; a cache that is not connected now took none.
-  if (cache.breakerState !== 'closed') unconfirmed.push(...namespaces);
+  for (const ns of namespaces) if ((await cache.readNamespaceVersion(ns)) === undefined) unconfirmed.push(ns);
   return { series: series.length, namespaces: namespaces.length, unconfirmed };
 }

@@ -63,3 +63,22 @@ export function metricValue(exposition: string, name: string, labels = ''): numb
   const line = exposition.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
+
+/** A Binance forceOrder event for liquidations.ingest: `i` makes it unique (quantity) and repeatable. */
+export function liquidationEvent(i: number, symbol: string, orderTradeTime: number) {
+  const qty = (0.001 * (1 + (i % 997))).toFixed(3);
+  const price = symbol.startsWith('BTC') ? '42000.10' : '2300.55';
+  return {
+    symbol,
+    side: i % 2 ? ('SELL' as const) : ('BUY' as const),
+    orderType: 'LIMIT',
+    timeInForce: 'IOC',
+    originalQuantity: qty,
+    price,
+    averagePrice: price,
+    orderStatus: 'FILLED',
+    lastFillQuantity: qty,
+    accumulatedFillQuantity: qty,
+    orderTradeTime,
+  };
+}

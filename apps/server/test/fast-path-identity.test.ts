@@ -1,13 +1,14 @@
 // Wire identity (issue 15): for the same request, the fast path answers what tRPC answers — status,
 // the headers that matter, and the body byte for byte after normalising only the cache status/age —
-// over every procedure it serves, invalid inputs, unknown symbols and batches of mixed hits, misses
-// and errors. The reference is a second server on the same database and cache with FAST_PATH=off.
+// over every procedure it serves (symbols.list and liquidations.summary, keyed by namespace
+// generations, among them), invalid inputs, unknown symbols, summaries over open ranges (never kept)
+// and batches of mixed hits, misses and errors. The reference is a second server on the same database and cache with FAST_PATH=off.
 // Both ways an L1 hit learns the version (FAST_PATH_L1_FRESHNESS=read|bus).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '@wick/server';
 import { MINUTE, startWick, T0, type Wick } from '@wick/server/testing';
-import { get, metricValue, normalised, statuses, trpcPath, type Call, type RawAnswer } from './fast-path-http.ts';
+import { get, liquidationEvent, metricValue, normalised, statuses, trpcPath, type Call, type RawAnswer } from './fast-path-http.ts';
 
 const symbol = fc.constantFrom('BTCUSDT', 'ETHUSDT', 'ethusdt', 'NOPEUSDT');
 const interval = fc.constantFrom('1m', '5m', '1h');
@@ -30,6 +31,23 @@ const params = fc.oneof(
 const computeInput = fc
   .tuple(symbol, interval, fc.constantFrom('rsi', 'ema', 'sma', 'macd', 'bogus'), params, window)
   .map(([s, i, indicator, p, w]) => ({ symbol: s, interval: i, indicator, params: p, ...w }));
+// Summaries over settled ranges (before T0, with liquidations in them), one too long for 1m buckets,
+// one with from after to, and one still open (it ends an hour from now: never stored).
+const OPEN_TO = Date.now() + 60 * MINUTE;
+const summaryInput = fc
+  .tuple(
+    fc.constantFrom<string | undefined>('BTCUSDT', 'ETHUSDT', 'ethusdt', 'NOPEUSDT', undefined),
+    fc.constantFrom('1m', '5m', '1h', 'bogus'),
+    fc.constantFrom(
+      [T0 - 120 * MINUTE, T0 - MINUTE],
+      [T0 - 60 * MINUTE, T0 - 30 * MINUTE],
+      [T0 - 2900 * MINUTE, T0 - MINUTE],
+      [T0 - 10 * MINUTE, T0 - 20 * MINUTE],
+      [OPEN_TO - 60 * MINUTE, OPEN_TO],
+    ),
+  )
+  .map(([s, bucket, [from, to]]) => ({ ...(s === undefined ? {} : { symbol: s }), bucket, from: from!, to: to! }));
+const isOpenSummary = (c: Call) => c.path === 'liquidations.summary' && (c.input as { to: number }).to === OPEN_TO;
 const call: fc.Arbitrary<Call> = fc.oneof(
   { weight: 4, arbitrary: computeInput.map((input) => ({ path: 'indicators.compute', input })) },
   {
@@ -43,12 +61,22 @@ const call: fc.Arbitrary<Call> = fc.oneof(
     arbitrary: fc.array(computeInput, { minLength: 0, maxLength: 3 }).map((items) => ({ path: 'indicators.batch', input: { items } })),
   },
   { weight: 1, arbitrary: fc.constant({ path: 'indicators.catalog' }) },
+  { weight: 1, arbitrary: fc.constant({ path: 'symbols.list' }) },
+  { weight: 3, arbitrary: summaryInput.map((input) => ({ path: 'liquidations.summary', input })) },
 );
 const request = fc.oneof(
   call.map((c) => ({ calls: [c], batch: false })),
   fc.array(call, { minLength: 1, maxLength: 3 }).map((calls) => ({ calls, batch: true })),
 );
 
+const FAST_PROCEDURE_PATHS = [
+  'indicators.compute',
+  'indicators.batch',
+  'candles.range',
+  'indicators.catalog',
+  'symbols.list',
+  'liquidations.summary',
+];
 const HEADERS = ['content-type', 'retry-after'] as const;
 const same = (a: RawAnswer, b: RawAnswer) => {
   expect(a.status).toBe(b.status);
@@ -64,6 +92,11 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
   beforeAll(async () => {
     fast = await startWick(`fastpath_identity_${mode}`, { env: { FAST_PATH_L1_FRESHNESS: mode } });
     ref = await startServer(loadConfig({ ...fast.env, FAST_PATH: 'off' }));
+    // Liquidations in the settled ranges the summaries ask for (the ingest bumps their namespaces).
+    const events = Array.from({ length: 60 }, (_, i) =>
+      liquidationEvent(i, i % 3 === 0 ? 'ETHUSDT' : 'BTCUSDT', T0 - 125 * MINUTE + i * 2 * MINUTE + i),
+    );
+    await fast.ingest.liquidations.ingest.mutate({ events });
   });
   afterAll(async () => {
     await ref?.close();
@@ -73,6 +106,10 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
   it('answers every request as tRPC does, and serves repeated successful ones from stored bytes', async () => {
     let served = 0;
     let storableRuns = 0;
+    let openSummaries = 0;
+    const seen = new Set<string>();
+    const servedPaths = new Set<string>();
+    let summariesWithRows = 0;
     const errors = new Set<number>();
     await fc.assert(
       fc.asyncProperty(request, async ({ calls, batch }) => {
@@ -86,23 +123,33 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
         const again = await get(fast.url, path);
         same(again, truth);
         if (truth.status !== 200) errors.add(truth.status);
-        if (storable(truth)) {
+        for (const c of calls) seen.add(c.path);
+        // A summary over a range that has not settled always goes to tRPC, alone or in a batch.
+        const open = calls.some(isOpenSummary);
+        if (open && storable(truth)) openSummaries++;
+        if (storable(truth) && !open) {
           storableRuns++;
           // Served by the fast path: it carries an ETag (tRPC's answers never do), and says `hit`.
           expect(again.headers.etag).toMatch(/^W\/"/);
           expect(again.headers['content-length']).toBe(String(Buffer.byteLength(again.text)));
           expect(statuses(again.text).every((s) => s === 'hit')).toBe(true);
           served++;
+          for (const c of calls) servedPaths.add(c.path);
+          if (calls.some((c) => c.path === 'liquidations.summary') && /"longCount":[1-9]/.test(again.text)) summariesWithRows++;
         } else {
           expect(again.headers.etag).toBeUndefined();
         }
       }),
-      { numRuns: 120, seed: 15 },
+      { numRuns: 160, seed: 15 },
     );
     // The property must have met both kinds of request, and errors of more than one kind.
     expect(storableRuns).toBeGreaterThan(10);
     expect(served).toBe(storableRuns);
     expect(errors.size).toBeGreaterThanOrEqual(2);
+    expect(openSummaries).toBeGreaterThan(0);
+    expect([...seen].sort()).toEqual([...FAST_PROCEDURE_PATHS].sort());
+    expect([...servedPaths].sort()).toEqual([...FAST_PROCEDURE_PATHS].sort());
+    expect(summariesWithRows).toBeGreaterThan(0);
     const m = await fast.server.registry.metrics();
     expect(metricValue(m, 'wick_fast_path_requests_total', 'outcome="hit"')).toBeGreaterThanOrEqual(served);
   });
@@ -116,9 +163,12 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
       { path: 'candles.range', input: { symbol: 'ETHUSDT', interval: '5m', limit: 50, to: T0 - 60 * MINUTE } },
       { path: 'indicators.catalog' },
       { path: 'indicators.batch', input: { items: [{ symbol: 'ETHUSDT', interval: '1m', indicator: 'ema', params: {}, limit: 100 }] } },
+      { path: 'symbols.list' },
+      { path: 'liquidations.summary', input: { symbol: 'BTCUSDT', bucket: '5m', from: T0 - 120 * MINUTE, to: T0 - MINUTE } },
+      { path: 'liquidations.summary', input: { bucket: '1m', from: T0 - 120 * MINUTE, to: T0 - MINUTE } },
     ];
     // Stored one by one (each as a single call), then asked for together: every item comes from the store.
-    for (const c of calls) for (let i = 0; i < 2; i++) await get(fast.url, trpcPath([c], false));
+    for (const c of calls) for (let i = 0; i < 3; i++) await get(fast.url, trpcPath([c], false));
     const hitsBefore = metricValue(await fast.server.registry.metrics(), 'wick_fast_path_requests_total', 'outcome="hit"');
     const path = trpcPath(calls, true);
     const fromStore = await get(fast.url, path);
@@ -127,10 +177,16 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
     expect(fromStore.status).toBe(200);
     expect(fromStore.headers.etag).toMatch(/^W\/"/);
     expect(metricValue(await fast.server.registry.metrics(), 'wick_fast_path_requests_total', 'outcome="hit"')).toBe(hitsBefore + 1);
-    // The same answer gzip-encoded, chosen by Accept-Encoding, decodes to the same bytes.
-    const gz = await get(fast.url, path, { 'accept-encoding': 'gzip, deflate, br' });
+    // The same answer gzip-encoded, chosen by Accept-Encoding, decodes to the same bytes. Only when every
+    // item has gzip pieces (above GZIP_MIN_BYTES): with the small symbol list and summaries it goes raw.
+    const large = calls.slice(0, 4);
+    const largePath = trpcPath(large, true);
+    const gz = await get(fast.url, largePath, { 'accept-encoding': 'gzip, deflate, br' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.wire.length).toBeLessThan(Buffer.byteLength(gz.text) / 2);
-    expect(normalised(gz.text)).toBe(normalised(truth.text));
+    expect(normalised(gz.text)).toBe(normalised((await get(ref.url, largePath)).text));
+    const mixed = await get(fast.url, path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(mixed.headers.etag).toBe(fromStore.headers.etag);
+    expect(normalised(mixed.text)).toBe(normalised(truth.text));
   });
 });

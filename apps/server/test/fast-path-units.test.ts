@@ -1,13 +1,15 @@
 // The fast path's pure parts: canonical keys, cutting and reassembling stored bytes (raw and spliced
-// gzip), HTTP header rules, version order and the version tap's verdicts.
+// gzip), HTTP header rules, version order, the version tap's verdicts (series and namespaces), and
+// the procedures' rules for what a namespace-keyed answer depends on and when it may be kept.
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FAST_PROCEDURES } from '@wick/api';
 import type { Cached, CacheKey, CacheVersion, WickCache } from '@wick/cache';
 import { canonicalJson } from '../src/fast-path/canonical.ts';
 import { assemble, cutSlots, makeEntry } from '../src/fast-path/entry.ts';
 import { acceptsGzip, notModified } from '../src/fast-path/http-cache.ts';
-import { atLeast } from '../src/fast-path/version.ts';
+import { atLeast, namespaceId, seriesId, sourceId, type VersionSource } from '../src/fast-path/version.ts';
 import { VersionReads } from '../src/fast-path/version-reads.ts';
 import { VersionTap } from '../src/fast-path/version-tap.ts';
 
@@ -157,10 +159,10 @@ describe('coalesced version reads', () => {
     const sent: { seq: number; resolve: (v: CacheVersion) => void }[] = [];
     let asked = 0;
     const reads = new VersionReads(() => new Promise<CacheVersion>((resolve) => sent.push({ seq: asked, resolve })));
-    const series = { symbol: 'BTCUSDT', interval: '1m' as const };
+    const series: VersionSource = { kind: 'series', series: { symbol: 'BTCUSDT', interval: '1m' } };
     const ask = () => {
       asked++;
-      return reads.read(series);
+      return reads.read(sourceId(series), series);
     };
     const first = ask(); // nothing in flight: sent at once
     expect(sent).toHaveLength(1);
@@ -177,5 +179,126 @@ describe('coalesced version reads', () => {
     expect(sent[2]!.seq).toBe(4);
     sent.forEach((s, i) => s.resolve({ gen: '1', headRev: i }));
     expect((await Promise.all([first, second, third, fourth])).map((v) => v?.headRev)).toEqual([0, 1, 1, 2]);
+  });
+});
+
+describe('version sources', () => {
+  it('a series and a namespace never share an id, and each is read with its own cache call, coalesced by id', async () => {
+    // A symbol is letters and digits (upper case after the schema); a namespace id starts with '#'.
+    expect(namespaceId('1m')).not.toBe(seriesId({ symbol: 'ns', interval: '1m' }));
+    expect(namespaceId('liq-summary.ALL')).not.toBe(namespaceId('liq-summary.BTCUSDT'));
+    const asked: VersionSource[] = [];
+    const reads = new VersionReads(async (source) => {
+      asked.push(source);
+      return { gen: source.kind === 'series' ? '10' : '20', headRev: 0 };
+    });
+    const ns: VersionSource = { kind: 'namespace', namespace: 'symbols' };
+    const series: VersionSource = { kind: 'series', series: { symbol: 'BTCUSDT', interval: '1m' } };
+    const first = reads.read(sourceId(ns), ns); // sent at once
+    const [a, b, c] = await Promise.all([first, reads.read(sourceId(ns), ns), reads.read(sourceId(series), series)]);
+    expect([a?.gen, b?.gen, c?.gen]).toEqual(['20', '20', '10']);
+    expect(asked.map((s) => s.kind)).toEqual(['namespace', 'namespace', 'series']);
+  });
+
+  it('a failed or throwing read is "no version", never an error', async () => {
+    const reads = new VersionReads(() => {
+      throw new Error('invalid namespace');
+    });
+    const ns: VersionSource = { kind: 'namespace', namespace: 'x' };
+    expect(await reads.read(sourceId(ns), ns)).toBeUndefined();
+    const rejecting = new VersionReads(() => Promise.reject(new Error('valkey')));
+    expect(await rejecting.read(sourceId(ns), ns)).toBeUndefined();
+  });
+
+  it('the tap checks a global key against its watched namespace, as a series key against its series', async () => {
+    let answer: Cached<number> = { value: 1, status: 'hit', ageMs: 0, version: null };
+    const stub = { getOrLoad: async () => answer } as unknown as WickCache;
+    const tap = new VersionTap();
+    const cache = tap.wrap(stub);
+    const summaries: CacheKey = { kind: 'global', namespace: 'liq-summary.BTCUSDT', id: 'q' };
+    const others: CacheKey = { kind: 'global', namespace: 'liq-summary.ALL', id: 'q' };
+    const base: CacheVersion = { gen: '1700000000000', headRev: 0 };
+    const verdict = async (key: CacheKey, a: Cached<number>) => {
+      const w = tap.watch(new Map([[namespaceId('liq-summary.BTCUSDT'), base]]));
+      answer = a;
+      await cache.getOrLoad(key, async () => 1, { codec: undefined as never, ttlSeconds: 1 });
+      return w.done();
+    };
+    const at = (gen: string | null, status: Cached<number>['status'] = 'hit'): Cached<number> => ({
+      value: 1,
+      status,
+      ageMs: 0,
+      version: gen === null ? null : { gen, headRev: 0 },
+    });
+    expect(await verdict(summaries, at('1700000000000'))).toBe(true);
+    expect(await verdict(summaries, at('1700000000001', 'miss'))).toBe(true);
+    // A flight that began before a bump another process made answers the older generation: not kept.
+    expect(await verdict(summaries, at('1699999999999'))).toBe(false);
+    expect(await verdict(summaries, at(null, 'bypass'))).toBe(false);
+    expect(await verdict(summaries, at('1700000000000', 'stale'))).toBe(false);
+    expect(await verdict(others, at('1'))).toBe(true);
+  });
+});
+
+describe('namespace-keyed procedures', () => {
+  const summary = FAST_PROCEDURES.get('liquidations.summary')!;
+  const symbols = FAST_PROCEDURES.get('symbols.list')!;
+  const ttl = { ttlFor: () => 1 };
+  const MIN = 60_000;
+  const data = (to: number) => ({
+    symbol: null,
+    bucket: '1m',
+    from: to - MIN,
+    to,
+    buckets: [],
+    totals: {},
+    cache: { status: 'miss', ageMs: 0 },
+  });
+
+  it("a summary depends on its symbol's namespace (or ALL's), through the router's own schema", () => {
+    const parse = (input: unknown) => summary.input!.parse(input);
+    expect(summary.series(parse({ symbol: 'btcusdt', bucket: '1m', from: 1_700_000_000_000, to: 1_700_000_060_000 }))).toEqual([]);
+    expect(summary.namespaces(parse({ symbol: 'btcusdt', bucket: '1m', from: 1_700_000_000_000, to: 1_700_000_060_000 }))).toEqual([
+      'liq-summary.BTCUSDT',
+    ]);
+    expect(summary.namespaces(parse({ bucket: '1h', from: 1_700_000_000_000, to: 1_700_000_060_000 }))).toEqual(['liq-summary.ALL']);
+    expect(symbols.input).toBeUndefined();
+    expect(symbols.namespaces(undefined)).toEqual(['symbols']);
+  });
+
+  it('a summary is cacheable only once its range settled, and stored only if it had settled when stored, for the TTL used', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1_600_000_000_000, max: 1_800_000_000_000 }),
+        fc.integer({ min: -20 * MIN, max: 20 * MIN }),
+        (now, offset) => {
+          const to = now - offset;
+          const input = { bucket: '1m', from: to - MIN, to };
+          const settled = offset > 5 * MIN;
+          expect(summary.cacheableAt(input, now)).toBe(settled);
+          const expires = summary.expiresAt(input, data(to), now, ttl);
+          if (settled) expect(expires).toBe(now + 3600 * 1000);
+          else expect(expires).toBeNull();
+          // Settled stays settled: time only moves it further from the edge.
+          if (settled) expect(summary.cacheableAt(input, now + 1)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const now = 1_700_000_000_000;
+    expect(summary.expiresAt({ bucket: '1m', from: 0, to: now - 6 * MIN }, { other: 1 }, now, ttl)).toBeNull();
+    expect(summary.cacheFields(data(now))).toBe(1);
+  });
+
+  it('the symbol list is kept for its TTL from when it was stored; a reply of another shape is never kept', () => {
+    const now = 1_700_000_000_000;
+    expect(symbols.cacheableAt(undefined, now)).toBe(true);
+    expect(symbols.expiresAt(undefined, { symbols: [], cache: { status: 'hit', ageMs: 5 } }, now, ttl)).toBe(now + 3600 * 1000);
+    expect(symbols.expiresAt(undefined, { list: [] }, now, ttl)).toBeNull();
+    // The procedures that existed before namespaces depend on none and are always cacheable.
+    for (const path of ['indicators.compute', 'indicators.batch', 'candles.range', 'indicators.catalog']) {
+      expect(FAST_PROCEDURES.get(path)!.namespaces({})).toEqual([]);
+      expect(FAST_PROCEDURES.get(path)!.cacheableAt({}, now)).toBe(true);
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { INTERVALS } from '@wick/market';
 import type { Logger } from 'pino';
 import type { GuardedCall } from './guarded-call.ts';
-import { safeSegment, seriesTag, type KeyBuilder, type SeriesRef } from './keys.ts';
+import { seriesTag, type KeyBuilder, type SeriesRef } from './keys.ts';
+import { namespaceTag, readNamespaceVersion } from './namespace-versions.ts';
 import { replicated } from './replication.ts';
 import { BUMP } from './scripts.ts';
 import type { StatsRecorder } from './stats.ts';
+import type { CacheVersion } from './types.ts';
 
 export interface GenerationsDeps {
   keys: KeyBuilder;
@@ -37,9 +39,17 @@ export class Generations {
     await Promise.all(INTERVALS.map((interval) => this.invalidateSeries({ symbol, interval })));
   }
 
-  async invalidateNamespace(namespace: string): Promise<void> {
-    this.deps.keys.resolve({ kind: 'global', namespace, id: '-' }); // validates
-    await this.bump(`ns:${safeSegment(namespace)}`);
+  /** Bumps the namespace's generation; resolves to its tag (= its near-cache version id) for the announcement. */
+  async invalidateNamespace(namespace: string): Promise<string> {
+    const tag = namespaceTag(this.deps.keys, namespace); // validates
+    await this.bump(tag);
+    return tag;
+  }
+
+  /** A namespace's version is its generation alone (namespace-versions.ts); undefined while a bump of it is pending here. */
+  readNamespaceVersion(namespace: string): Promise<CacheVersion | undefined> {
+    const { keys, valkey } = this.deps;
+    return readNamespaceVersion({ keys, valkey, hasPendingBump: (tag) => this.pending.has(tag) }, namespace);
   }
 
   hasPending(tag: string): boolean {

@@ -37,6 +37,9 @@
  * generation instead (`invalidated`), so "after ingest returns, nobody here sees the old value" holds.
  * Cached.version = { gen, headRev } the answer was valid at; readVersion(series) is the current one
  * in one MGET [gen, head] without the value: a layer above may key serialized answers by version.
+ * A `global` key's version is its namespace's generation (head rev 0): readNamespaceVersion(ns) is
+ * one GET, and invalidateNamespace announces `nearCache.namespaceVersionIdOf(ns)` as series writes
+ * announce theirs (namespace-versions.ts).
  *
  * Live bus (pub/sub + streams), channels hash-tagged like keys so a series stays on one shard:
  *   publishSeries(series, { rev, tail, tailOnly }) — one script: XADD `…:{SYM:iv}:events` MAXLEN ~

@@ -18,6 +18,11 @@ export interface NearCacheJoinOptions {
 export interface NearCache {
   /** The version id of a series (announcements name these). */
   versionIdOf(series: SeriesRef): string;
+  /**
+   * The version id of a `global` namespace (`ns:<name>`, its cache tag): invalidateNamespace announces
+   * it once the bump landed, as series writes announce theirs. Throws CacheConfigError for an invalid name.
+   */
+  namespaceVersionIdOf(namespace: string): string;
   /** Subscribe, then join as a member (bus mode); renews in the background. True once in standing. */
   join(options?: NearCacheJoinOptions): Promise<boolean>;
   /** True when this process joined (it may still be out of standing now). */

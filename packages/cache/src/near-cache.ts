@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GuardedCall } from './guarded-call.ts';
 import { seriesTag, type KeyBuilder, type SeriesRef } from './keys.ts';
+import { namespaceTag } from './namespace-versions.ts';
 import { GlideUpstream } from './live-upstream.ts';
 import { PendingAcks } from './near-cache-acks.ts';
 import { ALL_VERSIONS, decodeAck, decodeAnnouncement, encodeAck, encodeAnnouncement, leaseOf, memberName } from './near-cache-message.ts';
@@ -88,6 +89,10 @@ export class NearCacheBus implements NearCache {
 
   versionIdOf(series: SeriesRef): string {
     return seriesTag(series);
+  }
+
+  namespaceVersionIdOf(namespace: string): string {
+    return namespaceTag(this.deps.keys, namespace);
   }
 
   get joined(): boolean {

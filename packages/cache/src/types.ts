@@ -31,8 +31,9 @@ export interface GetOrLoadOptions<T> {
 }
 
 /**
- * What a cached answer was valid at: the series generation and the head rev. A layer above may key
- * serialized answers by it and check them with readVersion (gen '0': no generation yet).
+ * What a cached answer was valid at: the series generation and the head rev (a `global` key's: its
+ * namespace generation, head rev 0). A layer above may key serialized answers by it and check them
+ * with readVersion / readNamespaceVersion (gen '0': no generation yet).
  */
 export interface CacheVersion {
   gen: string;
@@ -90,6 +91,13 @@ export interface WickCache {
   readHead(series: SeriesRef): Promise<SeriesHead | undefined>;
   /** The current version of a series in one MGET [gen, head] (no value transfer); undefined when Valkey cannot answer. */
   readVersion(series: SeriesRef): Promise<CacheVersion | undefined>;
+  /**
+   * The current version of a `global` namespace in one GET of its generation: `{ gen, headRev: 0 }`
+   * (gen '0': none yet), what its getOrLoad answers are valid at; undefined when Valkey cannot answer
+   * or a bump of it is pending in this process. invalidateNamespace moves it (and announces it on the
+   * near-cache bus as `nearCache.namespaceVersionIdOf(namespace)`) before it returns.
+   */
+  readNamespaceVersion(namespace: string): Promise<CacheVersion | undefined>;
   /**
    * Appends the event to the series' stream (MAXLEN ~ live.seriesStreamLength) and publishes it on
    * its sharded channel, in one script. Resolves to the stream id, or undefined when Valkey could not

@@ -6,7 +6,7 @@ import { Generations } from './generations.ts';
 import { GetOrLoad } from './get-or-load.ts';
 import { GuardedCall } from './guarded-call.ts';
 import type { SeriesHead } from './head-record.ts';
-import { KeyBuilder, safeSegment, seriesTag, type CacheKey, type SeriesRef } from './keys.ts';
+import { KeyBuilder, seriesTag, type CacheKey, type SeriesRef } from './keys.ts';
 import { INTERVALS, type Interval } from '@wick/market';
 import { LiveBus } from './live-bus.ts';
 import { DEFAULT_ACK_TIMEOUT_MS, MAX_LEASE_MS, NearCacheBus } from './near-cache.ts';
@@ -176,23 +176,26 @@ export class ValkeyCache implements WickCache {
 
   async invalidateSeries(series: SeriesRef): Promise<void> {
     await this.generations.invalidateSeries(series);
-    await this.announceLanded([seriesTag(series)]);
+    await this.announceMoved([seriesTag(series)]);
   }
 
   async advanceHead(series: SeriesRef, head: SeriesHead): Promise<AdvanceHeadResult> {
     const result = await this.heads.advanceHead(series, head);
     // 'ignored' too: the newer head's writer may not have announced yet, and this write is in it.
-    await this.announceLanded([seriesTag(series)]);
+    await this.announceMoved([seriesTag(series)]);
     return result;
   }
 
   /**
-   * Announces the ids whose write reached Valkey. A bump still pending did not (Valkey holds the
-   * older version for everyone): it is announced when the prober lands it.
+   * Announces every id a write moved, landed or not. A bump kept pending because no replica took it
+   * did land on the primary: every reader of Valkey sees the new version, so a member answering from
+   * its map would be the one process still serving the old one. One that did not reach Valkey at all
+   * costs the same announcement (which then fails and waits out the leases): members drop the id and
+   * read it from Valkey, which answers, or not, for everyone alike. published() drops the ids from
+   * this process's own map first.
    */
-  private async announceLanded(tags: string[]): Promise<void> {
-    const landed = tags.filter((tag) => !this.generations.hasPending(tag));
-    if (landed.length > 0) await this.near.published(landed);
+  private async announceMoved(tags: string[]): Promise<void> {
+    if (tags.length > 0) await this.near.published(tags);
   }
 
   readHead(series: SeriesRef): Promise<SeriesHead | undefined> {
@@ -201,6 +204,10 @@ export class ValkeyCache implements WickCache {
 
   readVersion(series: SeriesRef): Promise<CacheVersion | undefined> {
     return this.heads.readVersion(series);
+  }
+
+  readNamespaceVersion(namespace: string): Promise<CacheVersion | undefined> {
+    return this.generations.readNamespaceVersion(namespace);
   }
 
   publishSeries(series: SeriesRef, event: SeriesEvent): Promise<string | undefined> {
@@ -226,12 +233,12 @@ export class ValkeyCache implements WickCache {
 
   async invalidateSymbol(symbol: string): Promise<void> {
     await this.generations.invalidateSymbol(symbol);
-    await this.announceLanded(INTERVALS.map((interval) => seriesTag({ symbol, interval })));
+    await this.announceMoved(INTERVALS.map((interval) => seriesTag({ symbol, interval })));
   }
 
   async invalidateNamespace(namespace: string): Promise<void> {
-    await this.generations.invalidateNamespace(namespace);
-    await this.announceLanded([`ns:${safeSegment(namespace)}`]);
+    // The namespace's tag is its near-cache version id (namespaceVersionIdOf): announced like a series'.
+    await this.announceMoved([await this.generations.invalidateNamespace(namespace)]);
   }
 
   rateLimit(id: string, limit: number, windowMs: number): Promise<RateLimitResult> {

@@ -8,7 +8,7 @@ import {
   type RequestInfo,
   type Services,
 } from '@wick/api';
-import type { CacheVersion, SeriesRef, WickCache } from '@wick/cache';
+import type { CacheVersion, WickCache } from '@wick/cache';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -20,11 +20,11 @@ import type { L1 } from './l1.ts';
 import { createFastPathMetrics } from './metrics.ts';
 import { matchRequest, type MatchedRequest } from './request-match.ts';
 import { VersionReads } from './version-reads.ts';
-import { seriesId, versionText } from './version.ts';
+import { sourceId, versionText, type VersionSource } from './version.ts';
 import type { VersionTap } from './version-tap.ts';
 
 export interface FastPathDeps {
-  /** The cache (readVersion, ttlFor). */
+  /** The cache (readVersion, readNamespaceVersion, ttlFor, nearCache). */
   cache: WickCache;
   /** Observes the services' cache reads during a miss (the services must use tap.wrap(cache)). */
   tap: VersionTap;
@@ -38,9 +38,9 @@ export interface FastPathDeps {
   l1: L1 | null;
   procedures: ReadonlyMap<string, FastProcedure>;
   /**
-   * How an L1 hit learns the current series versions: `read` asks Valkey on every hit (coalesced
-   * per event-loop turn); `bus` uses this process's near-cache map while it is in good standing
-   * (the cache's nearCache, joined by the server), Valkey otherwise.
+   * How an L1 hit learns the current versions of its series and namespaces: `read` asks Valkey on
+   * every hit (coalesced per event-loop turn); `bus` uses this process's near-cache map while it is
+   * in good standing (the cache's nearCache, joined by the server), Valkey otherwise.
    */
   freshness: L1Freshness;
 }
@@ -55,8 +55,9 @@ export interface FastPath {
 interface Planned {
   procedure: FastProcedure;
   input: unknown;
-  series: SeriesRef[];
-  /** The series' fast-path ids (in keys), and their near-cache version ids (parsed once per URL). */
+  /** What the answer's version is read from: its series, then its namespaces. */
+  sources: VersionSource[];
+  /** The sources' fast-path ids (in keys), and their near-cache version ids (parsed once per URL). */
   ids: string[];
   nearIds: string[];
   /** `path\ncanonical input\n`: the key without its versions. */
@@ -69,7 +70,9 @@ const STATIC_VERSION = `build:${process.pid}:${Date.now()}`;
 export function createFastPath(deps: FastPathDeps): FastPath {
   const counts = createFastPathMetrics(deps.registry);
   const rateLimited = deps.apiConfig.rateLimit.limit > 0;
-  const reads = new VersionReads((series) => deps.cache.readVersion(series));
+  const reads = new VersionReads((source) =>
+    source.kind === 'series' ? deps.cache.readVersion(source.series) : deps.cache.readNamespaceVersion(source.namespace),
+  );
   const near = deps.freshness === 'bus' ? deps.cache.nearCache : null;
 
   /** Parses every call with the router's schema and names its stored answer; null: tRPC must answer (e.g. invalid input). */
@@ -83,13 +86,18 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         if (!parsed.success) return null;
         input = parsed.data;
       }
-      const series = call.procedure.series(input);
+      const sources: VersionSource[] = [
+        ...call.procedure.series(input).map((series): VersionSource => ({ kind: 'series', series })),
+        ...call.procedure.namespaces(input).map((namespace): VersionSource => ({ kind: 'namespace', namespace })),
+      ];
       out.push({
         procedure: call.procedure,
         input,
-        series,
-        ids: series.map(seriesId),
-        nearIds: near ? series.map((s) => near.versionIdOf(s)) : [],
+        sources,
+        ids: sources.map(sourceId),
+        nearIds: near
+          ? sources.map((s) => (s.kind === 'series' ? near.versionIdOf(s.series) : near.namespaceVersionIdOf(s.namespace)))
+          : [],
         stem: `${call.procedure.path}\n${canonicalJson(input)}\n`,
       });
     }
@@ -120,17 +128,17 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   }
 
   async function versionsOf(calls: Omit<Planned, 'key'>[]): Promise<Map<string, CacheVersion> | null> {
-    const distinct = new Map<string, { series: SeriesRef; nearId: string | undefined }>();
+    const distinct = new Map<string, { source: VersionSource; nearId: string | undefined }>();
     for (const c of calls)
-      for (let i = 0; i < c.series.length; i++) distinct.set(c.ids[i]!, { series: c.series[i]!, nearId: c.nearIds[i] });
+      for (let i = 0; i < c.sources.length; i++) distinct.set(c.ids[i]!, { source: c.sources[i]!, nearId: c.nearIds[i] });
     const ids = [...distinct.keys()];
     const read = await Promise.all(
       ids.map(async (id) => {
-        const { series, nearId } = distinct.get(id)!;
-        if (!near || nearId === undefined) return reads.read(series);
-        // Taken before the read: if an announcement of the series overtakes it, the read is not kept.
+        const { source, nearId } = distinct.get(id)!;
+        if (!near || nearId === undefined) return reads.read(id, source);
+        // Taken before the read: if an announcement of the id overtakes it, the read is not kept.
         const ticket = near.ticket(nearId);
-        const v = await reads.read(series);
+        const v = await reads.read(id, source);
         if (v) near.remember(nearId, v, ticket);
         return v;
       }),
@@ -141,6 +149,12 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       versions.set(ids[i]!, read[i]!);
     }
     return versions;
+  }
+
+  function cacheableNow(calls: Omit<Planned, 'key'>[]): boolean {
+    const now = Date.now();
+    for (const c of calls) if (!c.procedure.cacheableAt(c.input, now)) return false;
+    return true;
   }
 
   const keyOf = (c: Omit<Planned, 'key'>, versions: Map<string, CacheVersion>): string => {
@@ -278,7 +292,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   ): Promise<void> {
     const started = performance.now();
     const l1 = deps.l1;
-    if (!l1 || !planned) {
+    // Not cacheable now (a summary whose range has not settled): not looked up, nothing stored.
+    if (!l1 || !planned || !cacheableNow(planned)) {
       counts.count('pass');
       return dispatch();
     }

@@ -1,13 +1,14 @@
 import type { Cached, CacheKey, CacheVersion, GetOrLoadOptions, WickCache } from '@wick/cache';
-import { atLeast, seriesId } from './version.ts';
+import { atLeast, namespaceId, seriesId } from './version.ts';
 
 /**
  * Watches what the cache answers while a fast-path miss runs through tRPC. tRPC's answer does not say
  * which version it was read at, and a reader may join an in-process flight that started before a
- * write (on another process) landed; so while a miss is in flight, every getOrLoad of its series that
- * completes is checked against the version the fast path read before dispatching. One older (or a
- * bypass, a stale answer, an error) spoils the capture: it is not stored. Other requests' reads of the
- * series count too, which is conservative (a store is skipped), never wrong.
+ * write (on another process) landed; so while a miss is in flight, every getOrLoad of its series, or
+ * of a `global` key of its namespaces, that completes is checked against the version the fast path
+ * read before dispatching (ids as version.ts's sourceId). One older (or a bypass, a stale answer, an
+ * error) spoils the capture: it is not stored. Other requests' reads of the series or namespace count
+ * too, which is conservative (a store is skipped), never wrong.
  */
 export class VersionTap {
   private readonly watches = new Map<string, Set<Watch>>();
@@ -16,8 +17,7 @@ export class VersionTap {
   wrap(cache: WickCache): WickCache {
     const getOrLoad = cache.getOrLoad.bind(cache);
     const observed = async <T>(key: CacheKey, loader: () => Promise<T>, options: GetOrLoadOptions<T>): Promise<Cached<T>> => {
-      if (key.kind === 'global') return getOrLoad(key, loader, options);
-      const id = seriesId(key.series);
+      const id = key.kind === 'global' ? namespaceId(key.namespace) : seriesId(key.series);
       if (!this.watches.has(id)) return getOrLoad(key, loader, options);
       try {
         const cached = await getOrLoad(key, loader, options);
@@ -41,7 +41,7 @@ export class VersionTap {
     });
   }
 
-  /** Starts watching series at the versions read before dispatch; `done` ends it and says whether it stayed clean. */
+  /** Starts watching sources (by sourceId) at the versions read before dispatch; `done` ends it and says whether it stayed clean. */
   watch(versions: Map<string, CacheVersion>): { done(): boolean } {
     const watch: Watch = { versions, clean: true };
     for (const id of versions.keys()) {

@@ -1,6 +1,17 @@
 import type { CacheVersion, SeriesRef } from '@wick/cache';
 
+/**
+ * What a stored answer's version is read from: a series (generation + head rev, readVersion) or a
+ * `global` cache namespace (its generation, readNamespaceVersion). Both are CacheVersions and
+ * compare the same way (a namespace's head rev is always 0).
+ */
+export type VersionSource = { kind: 'series'; series: SeriesRef } | { kind: 'namespace'; namespace: string };
+
 export const seriesId = (s: SeriesRef): string => `${s.symbol}:${s.interval}`;
+/** `#` is outside every symbol (and a series id always has its interval after a `:`): never a series id. */
+export const namespaceId = (namespace: string): string => `#ns:${namespace}`;
+/** The fast path's id of a version source (in keys, ETags and the version tap's watches). */
+export const sourceId = (s: VersionSource): string => (s.kind === 'series' ? seriesId(s.series) : namespaceId(s.namespace));
 
 /** Generations are decimal integers (server time based); anything else only compares equal. */
 function compareGen(a: string, b: string): number | null {

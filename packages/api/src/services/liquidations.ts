@@ -24,6 +24,16 @@ const SETTLED_AFTER_MS = 5 * 60_000;
 const PAST_TTL_S = 3600;
 const RECENT_TTL_S = 10;
 
+/** A summary range is settled once its `to` is more than SETTLED_AFTER_MS before `nowMs` (it stays so). */
+export function isSettledRange(to: number, nowMs: number): boolean {
+  return to < nowMs - SETTLED_AFTER_MS;
+}
+
+/** The TTL (seconds) a summary of a range ending at `to` is cached with when asked for at `nowMs`. */
+export function summaryTtlSeconds(to: number, nowMs: number): number {
+  return isSettledRange(to, nowMs) ? PAST_TTL_S : RECENT_TTL_S;
+}
+
 export interface ListQuery extends LiquidationFilter {
   cursor?: string | undefined;
   limit: number;
@@ -58,7 +68,7 @@ export const LIQUIDATION_CHANNEL = 'liq';
  * Summaries are cached under one namespace per symbol (and one for all symbols), so an ingest
  * drops the summaries its rows can change, and only those of their symbols.
  */
-function summaryNamespace(symbol: string | null): string {
+export function summaryNamespace(symbol: string | null): string {
   return `liq-summary.${symbol ?? 'ALL'}`;
 }
 
@@ -98,7 +108,6 @@ export class LiquidationService {
   async summary(q: SummaryQuery, outcomes?: CacheOutcomes): Promise<LiquidationSummary> {
     const count = bucketCount(q.bucket, q.from, q.to);
     if (count > MAX_BUCKETS_PER_SUMMARY) throw new TooManyBucketsError(count, fittingBucket(q.from, q.to, q.bucket));
-    const settled = q.to < Date.now() - SETTLED_AFTER_MS;
     const id = `${q.symbol ?? 'ALL'}.${q.bucket}.${q.from}.${q.to}`;
     const cached = await this.deps.cache.getOrLoad(
       { kind: 'global', namespace: summaryNamespace(q.symbol ?? null), id },
@@ -109,7 +118,7 @@ export class LiquidationService {
           to: q.to,
           bucketMs: INTERVAL_MS[q.bucket],
         }),
-      { codec: jsonCodec<LiquidationBucket[]>(), ttlSeconds: settled ? PAST_TTL_S : RECENT_TTL_S },
+      { codec: jsonCodec<LiquidationBucket[]>(), ttlSeconds: summaryTtlSeconds(q.to, Date.now()) },
     );
     if (outcomes) outcomes[cached.status] += 1;
     const totals = { longUsd: 0, shortUsd: 0, longCount: 0, shortCount: 0 };

@@ -2,7 +2,10 @@ import { jsonCodec, type Cached, type WickCache } from '@wick/cache';
 import { listSymbols, type Database, type SymbolRow } from '@wick/db';
 import { NotFoundError } from '../errors.ts';
 
-const SYMBOLS_TTL_SECONDS = 3600;
+/** The `global` namespace the symbol list is cached under (bumped when symbols change behind Wick: data-retire). */
+export const SYMBOLS_NAMESPACE = 'symbols';
+/** How long a cached symbol list is kept. */
+export const SYMBOLS_TTL_SECONDS = 3600;
 /** How long this process trusts its copy of the symbol list before asking the cache again. */
 const LOCAL_TTL_MS = 5000;
 
@@ -13,7 +16,7 @@ export class SymbolService {
   constructor(private readonly deps: { database: Database; cache: WickCache }) {}
 
   list(): Promise<Cached<SymbolRow[]>> {
-    return this.deps.cache.getOrLoad({ kind: 'global', namespace: 'symbols', id: 'all' }, () => listSymbols(this.deps.database), {
+    return this.deps.cache.getOrLoad({ kind: 'global', namespace: SYMBOLS_NAMESPACE, id: 'all' }, () => listSymbols(this.deps.database), {
       codec: this.codec,
       ttlSeconds: SYMBOLS_TTL_SECONDS,
     });
