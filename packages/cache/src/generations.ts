@@ -26,13 +26,19 @@ export interface GenerationsDeps {
  * without the cache, so "after invalidate returns, nobody here sees the old value" still holds.
  */
 export class Generations {
-  private readonly pending = new Set<string>();
+  /**
+   * Bumps that have not landed, by tag: true when some write of it may have reached Valkey (a bump or
+   * head no replica took, or a call that failed after it was sent), false when none was ever sent
+   * (breaker open, queue full): then Valkey still holds the older version for every reader.
+   */
+  private readonly pending = new Map<string, boolean>();
 
   constructor(private readonly deps: GenerationsDeps) {}
 
-  async invalidateSeries(series: SeriesRef): Promise<void> {
+  /** `written`: a write of this series already reached Valkey's primary (a head no replica took). */
+  async invalidateSeries(series: SeriesRef, written = false): Promise<void> {
     this.deps.keys.resolve({ kind: 'candles', series, window: '-' }); // validates
-    await this.bump(seriesTag(series));
+    await this.bump(seriesTag(series), written);
   }
 
   async invalidateSymbol(symbol: string): Promise<void> {
@@ -56,16 +62,21 @@ export class Generations {
     return this.pending.has(tag);
   }
 
+  /** Pending, and no write of it ever reached Valkey: every reader still sees the version before it. */
+  neverSent(tag: string): boolean {
+    return this.pending.get(tag) === false;
+  }
+
   get pendingCount(): number {
     return this.pending.size;
   }
 
   /** Retries every bump that could not reach Valkey yet (the prober calls this). */
   async retryPending(): Promise<void> {
-    for (const tag of [...this.pending]) await this.bump(tag);
+    for (const tag of [...this.pending.keys()]) await this.bump(tag);
   }
 
-  private async bump(tag: string): Promise<void> {
+  private async bump(tag: string, written = false): Promise<void> {
     const { keys, valkey, stats, logger } = this.deps;
     stats.inc('invalidations');
     this.deps.forgetFlights(keys.tagged(tag));
@@ -79,7 +90,8 @@ export class Generations {
       return;
     }
     // Not on a replica yet: a failover could still undo it, so it stays pending (and is bumped again).
-    this.pending.add(tag);
+    const sent = bumped.ok || bumped.reason === 'failed';
+    this.pending.set(tag, written || sent || this.pending.get(tag) === true);
     logger?.warn({ tag, reason: bumped.ok ? 'unreplicated' : bumped.reason }, 'cache: invalidation deferred, valkey unavailable');
   }
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, SHARED_NODES, testPrefix } from '../test/helpers.ts';
 import { CacheConfigError } from './errors.ts';
 import { createCache, jsonCodec, type CacheVersion, type WickCache } from './index.ts';
+import type { NearCacheBus } from './near-cache.ts';
 
 const prefix = testPrefix('nsv');
 const open = () => createCache({ nodes: SHARED_NODES, prefix, requestTimeoutMs: 500 });
@@ -73,6 +74,20 @@ describe('namespace versions', () => {
     const after = writer.nearCache.counts();
     expect(after.acks - before.acks).toBe(10);
     expect(after.fences - before.fences).toBe(0);
+  });
+
+  it('forgetLocally (a bump of this process still pending) drops the id here only, and voids a read begun before it', async () => {
+    const namespace = 'liq-summary.SOLUSDT';
+    const id = member.nearCache.namespaceVersionIdOf(namespace);
+    await writer.invalidateNamespace(namespace);
+    const v = (await member.readNamespaceVersion(namespace))!;
+    member.nearCache.remember(id, v, member.nearCache.ticket(id));
+    expect(member.nearCache.version(id)).toEqual(v);
+    const ticket = member.nearCache.ticket(id);
+    (member.nearCache as NearCacheBus).forgetLocally([id]);
+    expect(member.nearCache.version(id)).toBeUndefined();
+    member.nearCache.remember(id, v, ticket);
+    expect(member.nearCache.version(id)).toBeUndefined();
   });
 
   it('a read begun before a bump is announced is not kept', async () => {

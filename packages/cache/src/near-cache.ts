@@ -183,6 +183,15 @@ export class NearCacheBus implements NearCache {
     }
   }
 
+  /**
+   * Drops ids from this process's map only, announcing nothing: a write of this process that did not
+   * land (a bump kept pending) must not leave its own map answering the version before it, while
+   * readVersion here answers nothing for it. The prober announces it to everyone once it lands.
+   */
+  forgetLocally(ids: string[]): void {
+    for (const id of ids) this.versions.invalidate(id);
+  }
+
   /** The live members now (a clear removes the set: it still waits for those). */
   async liveMembers(): Promise<string[]> {
     const reply = await this.deps.valkey.run('near_members', (c) =>

@@ -13,8 +13,11 @@ export interface SeriesHeadsDeps {
   logger: Logger | undefined;
   /** Detach in-process flights of a series, so nobody joins one that read the previous head. */
   forgetFlights: (taggedBase: string) => void;
-  /** When a head cannot be stored: bump the generation instead (deferred while Valkey is away). */
-  invalidate: (series: SeriesRef) => Promise<void>;
+  /**
+   * When a head cannot be stored: bump the generation instead (deferred while Valkey is away).
+   * `written`: the head did reach the primary (no replica took it), so readers may already see it.
+   */
+  invalidate: (series: SeriesRef, written: boolean) => Promise<void>;
   /** True while a bump of the series could not land: its version in Valkey is older than what this process wrote. */
   hasPendingBump: (tag: string) => boolean;
   /** WAIT's timeout for a head to reach a replica (replication.ts). */
@@ -52,7 +55,7 @@ export class SeriesHeads {
     // replica took it): retire them all instead.
     const reason = stored.ok ? 'unreplicated' : stored.reason;
     logger?.warn({ tag, rev: head.rev, reason }, 'cache: head not stored, invalidating the series instead');
-    await this.deps.invalidate(series);
+    await this.deps.invalidate(series, stored.ok || stored.reason === 'failed');
     return 'invalidated';
   }
 

@@ -97,7 +97,7 @@ export class ValkeyCache implements WickCache {
       valkey,
       logger,
       forgetFlights: (taggedBase) => this.getOrLoadRunner.forgetTagged(taggedBase),
-      invalidate: (series) => this.generations.invalidateSeries(series),
+      invalidate: (series, written) => this.generations.invalidateSeries(series, written),
       hasPendingBump: (tag) => this.generations.hasPending(tag),
       replicaWaitMs: replicaWaitMs(options.requestTimeoutMs),
     });
@@ -187,15 +187,17 @@ export class ValkeyCache implements WickCache {
   }
 
   /**
-   * Announces every id a write moved, landed or not. A bump kept pending because no replica took it
-   * did land on the primary: every reader of Valkey sees the new version, so a member answering from
-   * its map would be the one process still serving the old one. One that did not reach Valkey at all
-   * costs the same announcement (which then fails and waits out the leases): members drop the id and
-   * read it from Valkey, which answers, or not, for everyone alike. published() drops the ids from
-   * this process's own map first.
+   * Announces the ids a write moved, unless nothing of it ever reached Valkey (breaker open, queue
+   * full): then every reader, here or elsewhere, still reads the older version from Valkey, as in read
+   * mode, and an announcement that cannot be sent would only wait out every lease. A bump kept pending
+   * because no replica took it did reach the primary, so it is announced. This process drops every
+   * pending id from its own map either way: here readVersion answers nothing for it until it lands.
    */
   private async announceMoved(tags: string[]): Promise<void> {
-    if (tags.length > 0) await this.near.published(tags);
+    const pending = tags.filter((tag) => this.generations.hasPending(tag));
+    if (pending.length > 0) this.near.forgetLocally(pending);
+    const reached = tags.filter((tag) => !this.generations.neverSent(tag));
+    if (reached.length > 0) await this.near.published(reached);
   }
 
   readHead(series: SeriesRef): Promise<SeriesHead | undefined> {
