@@ -30,9 +30,12 @@ async function untilCacheConnected(url: string, child: ChildProcess): Promise<vo
   }
 }
 
-/** A separate server process, run as `pnpm start` runs it (node + tsx), with `env` over this process's environment. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * A separate server process, run as `pnpm start` runs it (node + tsx), with `env` over this process's
+ * environment; `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function spawnServer(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
