@@ -83,7 +83,7 @@ export const configSchema = z.object({
    * every hit; `bus` keeps the versions locally, dropped by the writers' announcements, which every
    * process acknowledges before a write returns (packages/cache/src/near-cache.ts).
    */
-  FAST_PATH_L1_FRESHNESS: z.enum(['read', 'bus'], { error: 'must be read or bus' }).default('read'),
+  FAST_PATH_L1_FRESHNESS: z.enum(['read', 'bus'], { error: 'must be read or bus' }).default('bus'),
   /** Bus mode: how long this process keeps its standing without renewing (renewed every lease/4); a write that fences it waits this long. */
   FAST_PATH_L1_LEASE_MS: int(2000, 200, 2000),
   /** Advance cached results from the series head on tail-only writes; 0 drops them on every write (the benchmarks' off arm). */
