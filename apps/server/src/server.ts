@@ -111,15 +111,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const contextFor = createContextFactory({ services, config: apiConfig, log, metrics, live });
 
+  // Rate-limit checks the fast path charged before handing a request to tRPC (RequestInfo.prepaid).
+  const prepaid = new WeakMap<IncomingMessage, { calls: number }>();
   const requestInfo = (req: IncomingMessage): RequestInfo => {
     const apiKey = apiKeyFromHeaders(req.headers);
-    return { ip: req.socket.remoteAddress ?? 'unknown', apiKey, apiKeyId: apiKey ? apiKeyId(apiKey) : null };
+    const paid = prepaid.get(req);
+    return {
+      ip: req.socket.remoteAddress ?? 'unknown',
+      apiKey,
+      apiKeyId: apiKey ? apiKeyId(apiKey) : null,
+      ...(paid && { prepaid: paid }),
+    };
   };
+  const prepay = (req: IncomingMessage, calls: number) => prepaid.set(req, { calls });
 
   // Bus mode: a near-cache member, so L1 hits use local versions (the join waits for Valkey at most one connect).
   if (config.FAST_PATH && config.FAST_PATH_L1 && config.FAST_PATH_L1_FRESHNESS === 'bus')
     await cache.nearCache.join({ leaseMs: config.FAST_PATH_L1_LEASE_MS });
-  const fastPath = fastPathFor(config, FAST_PROCEDURES, { cache, tap, services, apiConfig, requestInfo, metrics, log, registry });
+  const fastPath = fastPathFor(config, FAST_PROCEDURES, { cache, tap, services, apiConfig, requestInfo, prepay, metrics, log, registry });
 
   const trpc = createHTTPHandler({
     router: appRouter,

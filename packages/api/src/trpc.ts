@@ -66,6 +66,11 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 });
 
 const rateLimited = t.middleware(async ({ ctx, next }) => {
+  const prepaid = ctx.request.prepaid;
+  if (prepaid && prepaid.calls > 0) {
+    prepaid.calls--;
+    return next();
+  }
   await enforceRateLimit(ctx.services, ctx.config, ctx.request);
   return next();
 });

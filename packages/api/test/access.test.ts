@@ -78,6 +78,16 @@ describe('rate limit', () => {
     expect(await api.caller({ ip: '10.9.0.2', config: limited }).noop()).toEqual({ ok: true });
   });
 
+  it('calls the HTTP fast path already charged (prepaid) are not charged again; the rest are', async () => {
+    const ip = '10.9.0.4';
+    const prepaid = { calls: 2 };
+    const caller = api.caller({ ip, config: limited, prepaid });
+    // 2 prepaid + the limit of 3 charged ones, on one request's context; the next is refused.
+    for (let i = 0; i < 5; i++) expect(await caller.noop()).toEqual({ ok: true });
+    expect(prepaid.calls).toBe(0);
+    expect((await trpcError(caller.noop())).code).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('made-up keys share their IP window; an issued key has a window of its own', async () => {
     const ip = '10.9.0.3';
     for (let i = 0; i < 3; i++) await api.caller({ ip, apiKey: `made-up-${i}`, config: limited }).noop();

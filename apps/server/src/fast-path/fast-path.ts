@@ -31,6 +31,8 @@ export interface FastPathDeps {
   services: Services;
   apiConfig: ApiConfig;
   requestInfo: (req: IncomingMessage) => RequestInfo;
+  /** Records that `calls` rate-limit checks of `req` are paid: requestInfo(req) then carries them to tRPC. */
+  prepay: (req: IncomingMessage, calls: number) => void;
   metrics: ApiMetrics;
   log: Logger;
   registry: Registry;
@@ -314,8 +316,13 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     if (entries.length === calls.length) {
       if (!rateLimited) return answer(req, res, match, calls, entries, started);
       // An announcement may land while the limit is checked: a bus-mode hit is re-checked after it.
-      if ((await allowedByRateLimit(req, calls.length)) && (!local || stillCurrent(planned, local)))
-        return answer(req, res, match, calls, entries, started);
+      if (!(await allowedByRateLimit(req, calls.length))) {
+        counts.count('pass');
+        return dispatch();
+      }
+      if (!local || stillCurrent(planned, local)) return answer(req, res, match, calls, entries, started);
+      // Charged, but no longer current: tRPC answers, without charging the calls a second time.
+      deps.prepay(req, calls.length);
       counts.count('pass');
       return dispatch();
     }

@@ -38,6 +38,8 @@ export interface CallerOptions {
   apiKey?: string;
   ip?: string;
   config?: Partial<ApiConfig>;
+  /** Rate-limit checks already paid for (RequestInfo.prepaid), shared by this caller's calls. */
+  prepaid?: { calls: number };
 }
 
 export interface LiquidationFixture {
@@ -177,7 +179,12 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
     caller(options = {}) {
       const contextFor = createContextFactory({ services, config: { ...BASE_CONFIG, ...options.config }, log, metrics });
       const apiKey = options.apiKey ?? null;
-      last = contextFor({ ip: options.ip ?? '127.0.0.1', apiKey, apiKeyId: apiKey === null ? null : apiKeyId(apiKey) });
+      last = contextFor({
+        ip: options.ip ?? '127.0.0.1',
+        apiKey,
+        apiKeyId: apiKey === null ? null : apiKeyId(apiKey),
+        ...(options.prepaid && { prepaid: options.prepaid }),
+      });
       return createCaller(last);
     },
     lastContext() {
