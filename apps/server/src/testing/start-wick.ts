@@ -43,6 +43,18 @@ async function untilCacheConnected(server: RunningServer): Promise<void> {
   }
 }
 
+/**
+ * Bus mode: the clear removed the near-cache member set, which this process notices at its next
+ * renewal (fenced) and rejoins. Tests start after that, in good standing, so their first hits do
+ * not meet the standing change.
+ */
+async function untilRejoined(server: RunningServer, fencedBefore: number): Promise<void> {
+  const near = server.cache.nearCache;
+  const rejoined = () => near.counts().fencedSelf > fencedBefore && near.inStanding();
+  for (let i = 0; i < 600 && !rejoined(); i++) await sleep(10);
+  if (!rejoined()) throw new Error("the test server's near cache did not rejoin the bus after the cache was cleared");
+}
+
 /** `name` ([a-z0-9_]) names the database (wick_test_srv_<name>) and the cache namespace; one per test file. */
 export async function startWick(name: string, options: StartWickOptions = {}): Promise<Wick> {
   const dbName = `wick_test_srv_${name}`;
@@ -51,13 +63,16 @@ export async function startWick(name: string, options: StartWickOptions = {}): P
   const dbUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/wick');
   dbUrl.pathname = `/${dbName}`;
   const env = serverEnv(name, dbUrl.toString(), options.env);
-  const server = await startServer(loadConfig(env, options.overrides));
+  const config = loadConfig(env, options.overrides);
+  const server = await startServer(config);
   await untilCacheConnected(server);
   // Each test run starts from an empty cache namespace, and the warmer's first pass (awaited by
   // warmer.firstPass()) runs against it: the pass made at start-up may have met no cache yet.
   await server.warmer.firstPass();
   server.warmer.stop();
+  const fencedBefore = server.cache.nearCache.counts().fencedSelf;
   await server.cache.clear();
+  if (config.FAST_PATH && config.FAST_PATH_L1 && config.FAST_PATH_L1_FRESHNESS === 'bus') await untilRejoined(server, fencedBefore);
   server.warmer.start();
   const url = server.url;
   return {
