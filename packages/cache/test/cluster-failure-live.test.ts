@@ -3,25 +3,20 @@
 // comes back by itself and that a subscriber that replays its gaps ends with every event of the
 // stream exactly once, in order. Run under `flock /tmp/wick-itest.lock`. Leaves the cluster stopped.
 // Assertions are on ids, counts and order, never on time.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { Decoder, GlideClusterClient, InfBoundary, InfoOptions } from '@valkey/valkey-glide';
+import { Decoder, GlideClusterClient, InfBoundary } from '@valkey/valkey-glide';
 import { randomWalk } from '@wick/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareStreamIds, createCache, type LiveChannel, type LiveGap, type LiveMessage, type WickCache } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 import { resolveChannel } from '../src/live-channel.ts';
 import { eventually, testPrefix } from './helpers.ts';
+import { privateCluster, REPO_ROOT } from './private-cluster.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const BASE = Number(process.env.CACHE_LIVE_TEST_PORT_BASE ?? 7160);
-const nodes = [0, 1, 2].map((i) => ({ host: '127.0.0.1', port: BASE + i }));
-const env = { ...process.env, VALKEY_PORT_BASE: String(BASE) };
-const services = (cmd: 'valkey-up' | 'valkey-down'): void => {
-  execFileSync('bash', ['scripts/services.sh', cmd], { cwd: root, env, stdio: 'ignore', timeout: 60_000 });
-};
+const cluster = privateCluster(Number(process.env.CACHE_LIVE_TEST_PORT_BASE ?? 7160));
+const { base: BASE, nodes } = cluster;
+const services = cluster.services;
 const prefix = testPrefix('livefail');
 const kb = new KeyBuilder(prefix);
 const opened: WickCache[] = [];
@@ -30,20 +25,6 @@ afterAll(async () => {
   for (const cache of opened) await cache.close();
   services('valkey-down');
 }, 60_000);
-
-async function replicasSynced(): Promise<boolean> {
-  const raw = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 1000 });
-  try {
-    const info = (await raw.info({ sections: [InfoOptions.Replication], route: 'allNodes' })) as Record<string, string>;
-    const texts = Object.values(info);
-    const replicas = texts.filter((t) => /role:slave/.test(t));
-    return texts.length === 6 && replicas.length === 3 && replicas.every((t) => /master_link_status:up/.test(t));
-  } catch {
-    return false;
-  } finally {
-    raw.close();
-  }
-}
 
 /**
  * A subscriber as the API will write one: emits each event once, in stream order. On a gap it
@@ -138,7 +119,7 @@ describe('live bus under failover (private cluster)', () => {
   it('kill -9 of the primary owning two channels while publishing: subscriptions come back, replay closes the gap, every event once', async () => {
     services('valkey-down');
     services('valkey-up');
-    await eventually(replicasSynced, 120, 250);
+    await eventually(cluster.replicasSynced, 120, 250);
     // Streams long enough to hold everything this test publishes, so nothing is trimmed before it is checked.
     const longStreams = { seriesStreamLength: 100_000, globalStreamLength: 100_000 };
     const publisher = await createCache({ nodes, prefix, requestTimeoutMs: 200, breaker: { openMs: 200 }, live: longStreams });
@@ -188,7 +169,7 @@ describe('live bus under failover (private cluster)', () => {
     })();
 
     await eventually(() => subscribers.every((s) => s.emitted.length >= 30), 200);
-    const pid = Number(readFileSync(`${root}.services/valkey/${BASE}/valkey.pid`, 'utf8'));
+    const pid = Number(readFileSync(`${REPO_ROOT}.services/valkey/${BASE}/valkey.pid`, 'utf8'));
     process.kill(pid, 'SIGKILL');
     killed = true;
     // Recovered: each subscriber was told of a gap, and live messages reach it again afterwards.

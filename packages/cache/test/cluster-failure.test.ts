@@ -2,22 +2,17 @@
 // kill a primary by PID, stop everything, start again. Leaves the private cluster stopped.
 // Run under `flock /tmp/wick-itest.lock`. Assertions are on states, counts and order, never on time:
 // the box is shared and a slow moment must not fail a test that guards correctness.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { GlideClusterClient, InfoOptions } from '@valkey/valkey-glide';
+import { GlideClusterClient } from '@valkey/valkey-glide';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCache, jsonCodec, type BreakerState, type CacheStatus, type WickCache } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 import { eventually, testPrefix } from './helpers.ts';
+import { privateCluster, REPO_ROOT } from './private-cluster.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const BASE = Number(process.env.CACHE_TEST_PORT_BASE ?? 7130);
-const nodes = [0, 1, 2].map((i) => ({ host: '127.0.0.1', port: BASE + i }));
-const env = { ...process.env, VALKEY_PORT_BASE: String(BASE) };
-const services = (cmd: 'valkey-up' | 'valkey-down'): void => {
-  execFileSync('bash', ['scripts/services.sh', cmd], { cwd: root, env, stdio: 'ignore', timeout: 60_000 });
-};
+const cluster = privateCluster(Number(process.env.CACHE_TEST_PORT_BASE ?? 7130));
+const { base: BASE, nodes } = cluster;
+const services = cluster.services;
 const num = jsonCodec<number>();
 const prefix = testPrefix('fail');
 const REQUEST_TIMEOUT = 100;
@@ -27,21 +22,6 @@ afterAll(async () => {
   await cache?.close();
   services('valkey-down');
 }, 60_000);
-
-/** cluster_state:ok is not enough to survive a kill: each replica must have finished its first sync. */
-async function replicasSynced(): Promise<boolean> {
-  const raw = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 1000 });
-  try {
-    const info = (await raw.info({ sections: [InfoOptions.Replication], route: 'allNodes' })) as Record<string, string>;
-    const texts = Object.values(info);
-    const replicas = texts.filter((t) => /role:slave/.test(t));
-    return texts.length === 6 && replicas.length === 3 && replicas.every((t) => /master_link_status:up/.test(t));
-  } catch {
-    return false;
-  } finally {
-    raw.close();
-  }
-}
 
 const key = (i: number) => ({ kind: 'candles', series: { symbol: `S${i}`, interval: '1m' }, window: 'w' }) as const;
 
@@ -67,7 +47,7 @@ describe('cache under cluster failure (private cluster)', () => {
 
   it('kill one primary by PID while reads run: no caller gets an error, caching works again within seconds', async () => {
     const c = cache!;
-    await eventually(replicasSynced, 120, 250);
+    await eventually(cluster.replicasSynced, 120, 250);
     const N = 60;
     for (let i = 0; i < N; i++) await c.getOrLoad(key(i), async () => i, { codec: num, ttlSeconds: 300 });
     // The primary on BASE owns slots 0-5460; find which of our keys live there.
@@ -109,7 +89,7 @@ describe('cache under cluster failure (private cluster)', () => {
     };
     const readers = [0, 1, 2, 3].map(reader);
     await eventually(() => events.filter((e) => e.status === 'hit').length >= 40, 200, 10);
-    const pid = Number(readFileSync(`${root}.services/valkey/${BASE}/valkey.pid`, 'utf8'));
+    const pid = Number(readFileSync(`${REPO_ROOT}.services/valkey/${BASE}/valkey.pid`, 'utf8'));
     process.kill(pid, 'SIGKILL');
     killed = true;
     // The outage is seen (a read of the killed shard, sent after the kill, could not use the cache),
@@ -134,7 +114,7 @@ describe('cache under cluster failure (private cluster)', () => {
 
     // Leave the cluster whole: restart the killed node (it rejoins as a replica) and wait for cluster_state:ok.
     services('valkey-up');
-    await eventually(replicasSynced, 120, 250);
+    await eventually(cluster.replicasSynced, 120, 250);
   });
 
   it('stop the whole cluster: calls keep succeeding through the loader, only the first ones touch Valkey; start it again: breaker closes, hits resume', async () => {

@@ -4,21 +4,16 @@
 // the replica of the key's primary is stopped (SIGSTOP) so WAIT answers 0, then continued. Run
 // under `flock /tmp/wick-itest.lock`. Leaves the private cluster stopped. Asserts states and
 // counts, never times.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { GlideClusterClient, InfoOptions } from '@valkey/valkey-glide';
+import { GlideClusterClient } from '@valkey/valkey-glide';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, type CacheVersion, type SeriesRef, type WickCache } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 import { eventually, testPrefix } from './helpers.ts';
+import { privateCluster, primaryOf, replicaPidOf } from './private-cluster.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const BASE = Number(process.env.CACHE_PENDING_TEST_PORT_BASE ?? 7180);
-const nodes = [0, 1, 2].map((i) => ({ host: '127.0.0.1', port: BASE + i }));
-const env = { ...process.env, VALKEY_PORT_BASE: String(BASE) };
-const services = (cmd: 'valkey-up' | 'valkey-down'): void => {
-  execFileSync('bash', ['scripts/services.sh', cmd], { cwd: root, env, stdio: 'ignore', timeout: 60_000 });
-};
+const cluster = privateCluster(Number(process.env.CACHE_PENDING_TEST_PORT_BASE ?? 7180));
+const { nodes } = cluster;
+const services = cluster.services;
 const prefix = testPrefix('pending');
 const keys = new KeyBuilder(prefix);
 // Both live off the shard of the bus's `{near}` slot (checked in beforeAll): stopping their replica
@@ -68,52 +63,6 @@ async function readAndRemember(member: WickCache, subject: Subject): Promise<Cac
 
 const gen = (v: CacheVersion | undefined): bigint => BigInt(v!.gen);
 
-/** The node lines of CLUSTER NODES, split into fields. */
-async function clusterNodes(): Promise<string[][]> {
-  const text = String(await raw!.customCommand(['CLUSTER', 'NODES'], { route: 'randomNode' }));
-  return text
-    .trim()
-    .split('\n')
-    .map((l) => l.split(' '));
-}
-
-/** The CLUSTER NODES line of the primary that serves `key`'s slot. */
-async function primaryOf(key: string): Promise<string[]> {
-  const slot = Number(await raw!.customCommand(['CLUSTER', 'KEYSLOT', key]));
-  const primary = (await clusterNodes()).find((f) => f[2]!.includes('master') && f.slice(8).some((r) => inRange(r, slot)));
-  if (!primary) throw new Error(`no primary serves slot ${slot}`);
-  return primary;
-}
-
-function inRange(range: string, slot: number): boolean {
-  const [from, to] = range.split('-').map(Number);
-  return slot >= from! && slot <= (to ?? from)!;
-}
-
-/** The pid of the replica of the primary that holds `key`'s slot. */
-async function replicaPidOf(key: string): Promise<number> {
-  const primary = await primaryOf(key);
-  const replica = (await clusterNodes()).find((f) => f[3] === primary[0]);
-  if (!replica) throw new Error(`primary ${primary[1]} has no replica`);
-  const port = Number(replica[1]!.split(':')[1]!.split('@')[0]);
-  const info = String(await raw!.info({ sections: [InfoOptions.Server], route: { type: 'routeByAddress', host: '127.0.0.1', port } }));
-  return Number(/process_id:(\d+)/.exec(info)![1]);
-}
-
-/** A fresh client each time: one made right after the cluster was created may not know the replicas yet. */
-async function replicasSynced(): Promise<boolean> {
-  const probe = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 1000 });
-  try {
-    const info = (await probe.info({ sections: [InfoOptions.Replication], route: 'allNodes' })) as Record<string, string>;
-    const replicas = Object.values(info).filter((t) => /role:slave/.test(t));
-    return replicas.length === 3 && replicas.every((t) => /master_link_status:up/.test(t));
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
-}
-
 function resume(): void {
   if (stoppedPid === undefined) return;
   process.kill(stoppedPid, 'SIGCONT');
@@ -123,13 +72,13 @@ function resume(): void {
 beforeAll(async () => {
   services('valkey-down');
   services('valkey-up');
-  await eventually(replicasSynced, 200, 100);
+  await eventually(cluster.replicasSynced, 200, 100);
   raw = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 2000 });
   [a, b] = await Promise.all([open(), open()]);
   await eventually(() => a!.breakerState === 'closed' && b!.breakerState === 'closed', 100);
-  const nearPrimary = (await primaryOf(nearMembersKey))[0];
+  const nearPrimary = (await primaryOf(raw!, nearMembersKey))[0];
   for (const { genKey } of [seriesSubject(), namespaceSubject()])
-    expect((await primaryOf(genKey))[0], `${genKey} must not share a primary with ${nearMembersKey}`).not.toBe(nearPrimary);
+    expect((await primaryOf(raw!, genKey))[0], `${genKey} must not share a primary with ${nearMembersKey}`).not.toBe(nearPrimary);
   // Two processes on the bus. A's first announcements (they find B) also subscribe it to its acks.
   expect(await a.nearCache.join({ leaseMs: 1_000 })).toBe(true);
   expect(await b.nearCache.join({ leaseMs: 1_000 })).toBe(true);
@@ -153,7 +102,7 @@ afterAll(async () => {
  * and reads the new one; once the replica is back, the prober lands A's bump.
  */
 async function pendingBumpIsAnnounced(subject: Subject): Promise<void> {
-  await eventually(replicasSynced, 200, 100);
+  await eventually(cluster.replicasSynced, 200, 100);
   // Nothing of an earlier scenario still pending in A: while anything is, every prober retry
   // announces ALL_VERSIONS, which would drop B's versions whatever this write announces.
   await eventually(async () => {
@@ -168,7 +117,7 @@ async function pendingBumpIsAnnounced(subject: Subject): Promise<void> {
   const aBefore = a!.nearCache.counts();
   const bBefore = b!.nearCache.counts();
 
-  stoppedPid = await replicaPidOf(subject.genKey);
+  stoppedPid = await replicaPidOf(raw!, subject.genKey);
   process.kill(stoppedPid, 'SIGSTOP');
   try {
     // Stopping a replica moves nothing on the bus: B still answers the old version from its map.

@@ -1,21 +1,16 @@
 // Version-publishing writes wait for a replica (replication.ts), on a PRIVATE cluster: the replica of
 // the series' primary is stopped (SIGSTOP) so it cannot acknowledge, then continued. Run under
 // `flock /tmp/wick-itest.lock`. Leaves the private cluster stopped. Asserts states, never times.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { GlideClusterClient, InfoOptions } from '@valkey/valkey-glide';
+import { GlideClusterClient } from '@valkey/valkey-glide';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, jsonCodec, type WickCache } from '../src/index.ts';
 import { KeyBuilder } from '../src/keys.ts';
 import { eventually, testPrefix } from './helpers.ts';
+import { privateCluster, replicaPidOf } from './private-cluster.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const BASE = Number(process.env.CACHE_REPL_TEST_PORT_BASE ?? 7170);
-const nodes = [0, 1, 2].map((i) => ({ host: '127.0.0.1', port: BASE + i }));
-const env = { ...process.env, VALKEY_PORT_BASE: String(BASE) };
-const services = (cmd: 'valkey-up' | 'valkey-down'): void => {
-  execFileSync('bash', ['scripts/services.sh', cmd], { cwd: root, env, stdio: 'ignore', timeout: 60_000 });
-};
+const cluster = privateCluster(Number(process.env.CACHE_REPL_TEST_PORT_BASE ?? 7170));
+const { nodes } = cluster;
+const services = cluster.services;
 const prefix = testPrefix('repl');
 const series = { symbol: 'REPLUSDT', interval: '1m' } as const;
 const one = (v: number) => Float64Array.of(v);
@@ -30,44 +25,10 @@ async function bypassed(): Promise<boolean> {
   return r.status === 'bypass';
 }
 
-/** The pid of the replica of the primary that holds `key`'s slot. */
-async function replicaPidOf(key: string): Promise<number> {
-  const slot = Number(await raw!.customCommand(['CLUSTER', 'KEYSLOT', key]));
-  const text = String(await raw!.customCommand(['CLUSTER', 'NODES'], { route: 'randomNode' }));
-  const lines = text
-    .trim()
-    .split('\n')
-    .map((l) => l.split(' '));
-  const primary = lines.find((f) => f[2]!.includes('master') && f.slice(8).some((r) => inRange(r, slot)))!;
-  const replica = lines.find((f) => f[3] === primary[0])!;
-  const port = Number(replica[1]!.split(':')[1]!.split('@')[0]);
-  const info = String(await raw!.info({ sections: [InfoOptions.Server], route: { type: 'routeByAddress', host: '127.0.0.1', port } }));
-  return Number(/process_id:(\d+)/.exec(info)![1]);
-}
-
-function inRange(range: string, slot: number): boolean {
-  const [from, to] = range.split('-').map(Number);
-  return slot >= from! && slot <= (to ?? from)!;
-}
-
-/** A fresh client each time: one made right after the cluster was created may not know the replicas yet. */
-async function replicasSynced(): Promise<boolean> {
-  const probe = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 1000 });
-  try {
-    const info = (await probe.info({ sections: [InfoOptions.Replication], route: 'allNodes' })) as Record<string, string>;
-    const replicas = Object.values(info).filter((t) => /role:slave/.test(t));
-    return replicas.length === 3 && replicas.every((t) => /master_link_status:up/.test(t));
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
-}
-
 beforeAll(async () => {
   services('valkey-down');
   services('valkey-up');
-  await eventually(replicasSynced, 200, 100);
+  await eventually(cluster.replicasSynced, 200, 100);
   raw = await GlideClusterClient.createClient({ addresses: nodes, requestTimeout: 2000 });
   cache = await createCache({ nodes, prefix, requestTimeoutMs: 100, breaker: { openMs: 200 } });
   await eventually(() => cache!.breakerState === 'closed', 100);
@@ -93,7 +54,7 @@ describe('version writes wait for a replica', () => {
 
   it('with the replica stopped: the head counts as not stored, the bump stays pending, no version is served until it lands', async () => {
     const genKey = new KeyBuilder(prefix).genKeyOfTag(new KeyBuilder(prefix).seriesTag(series));
-    stoppedPid = await replicaPidOf(genKey);
+    stoppedPid = await replicaPidOf(raw!, genKey);
     const before = await cache!.readVersion(series);
     process.kill(stoppedPid, 'SIGSTOP');
     // The head reached the primary only: a failover now would undo it, so the series is invalidated
