@@ -91,7 +91,8 @@ export function createAdmission(options: AdmissionOptions, registry?: Registry, 
     const headers = { 'content-type': 'application/json', 'retry-after': String(options.retryAfterS), connection: 'close' };
     // Machine-readable as every retryable tRPC error is (packages/api errors.ts): why, and when to retry.
     const retry = { reason: 'overloaded', retryAfterMs: options.retryAfterS * 1000 } as const;
-    let body: unknown = { error: message, shedReason: reason, ...retry };
+    // Only /trpc/ and /export/ requests are ever shed (admission-lane.ts): an export's errors carry the same fields as tRPC's data.
+    let body: unknown = { error: { code: 'SERVICE_UNAVAILABLE', message, shedReason: reason, ...retry } };
     if (url.pathname.startsWith('/trpc/')) {
       const paths = trpcPaths(url.pathname);
       const envelope = (path: string) => ({

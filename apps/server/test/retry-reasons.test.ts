@@ -35,6 +35,21 @@ async function call(base: string, path: string, input: unknown): Promise<Failure
   };
 }
 
+/** A liquidation export (plain HTTP): its refusal carries the same fields in `error`. */
+async function exportCall(base: string, query = ''): Promise<Failure | 'ok'> {
+  const res = await fetch(`${base}/export/liquidations.ndjson${query ? `?${query}` : ''}`);
+  const text = await res.text();
+  if (res.status === 200) return 'ok';
+  const { error } = JSON.parse(text) as { error: { code?: string; reason?: string; retryAfterMs?: number } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    code: error.code,
+    reason: error.reason,
+    retryAfterMs: error.retryAfterMs,
+  };
+}
+
 let salt = 0;
 const cold = (extra: Record<string, unknown> = {}) => ({
   symbol: 'BTCUSDT',
@@ -121,20 +136,31 @@ describe('retryable errors carry data.reason and data.retryAfterMs', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<AppRouter>).data).toMatchObject({ code: 'TOO_MANY_REQUESTS', reason: 'rate_limited' });
+    // An export is charged against the same limit and says the same.
+    const exportRefused = await exportCall(limited.url);
+    expect(exportRefused).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', reason: 'rate_limited' });
+    expect(Number((exportRefused as Failure).retryAfter)).toBe(Math.ceil((exportRefused as Failure).retryAfterMs! / 1000));
   });
 
   it('admission shed: SERVICE_UNAVAILABLE, reason overloaded, retryAfterMs = Retry-After', async () => {
     const tight = await start({ ...wick.env, ADMISSION_MAX_IN_FLIGHT: '1', ADMISSION_RETRY_AFTER_S: '2' });
     const shed: Failure[] = [];
-    // Up to three bursts of distinct cold computations past a cap of one: a box that happened to
-    // serialize one cannot make this pass vacuously.
-    for (let burst = 0; burst < 3 && shed.length === 0; burst++) {
-      const answers = await Promise.all(Array.from({ length: 30 }, () => call(tight.url, 'indicators.compute', cold())));
-      expect(answers.filter((a) => a !== 'ok' && a.status !== 503)).toEqual([]);
+    const shedExports: Failure[] = [];
+    // Up to three bursts of distinct cold computations and exports past a cap of one: a box that
+    // happened to serialize them cannot make this pass vacuously.
+    for (let burst = 0; burst < 3 && (shed.length === 0 || shedExports.length === 0); burst++) {
+      const [answers, exports] = await Promise.all([
+        Promise.all(Array.from({ length: 30 }, () => call(tight.url, 'indicators.compute', cold()))),
+        // Distinct queries: identical ones would join each other past the cap.
+        Promise.all(Array.from({ length: 10 }, (_, i) => exportCall(tight.url, `minUsd=${burst * 10 + i}`))),
+      ]);
+      expect([...answers, ...exports].filter((a) => a !== 'ok' && a.status !== 503)).toEqual([]);
       shed.push(...answers.filter((a): a is Failure => a !== 'ok'));
+      shedExports.push(...exports.filter((a): a is Failure => a !== 'ok'));
     }
     expect(shed.length).toBeGreaterThan(0);
-    for (const a of shed)
+    expect(shedExports.length).toBeGreaterThan(0);
+    for (const a of [...shed, ...shedExports])
       expect(a).toEqual({ status: 503, retryAfter: '2', code: 'SERVICE_UNAVAILABLE', reason: 'overloaded', retryAfterMs: 2000 });
   });
 
@@ -146,6 +172,13 @@ describe('retryable errors carry data.reason and data.retryAfterMs', () => {
     await proxy.cut();
     // Another candle window than the one just cached: this read must reach MySQL.
     expect(await call(cut.url, 'indicators.compute', cold({ limit: 900 }))).toEqual({
+      status: 503,
+      retryAfter: null,
+      code: 'SERVICE_UNAVAILABLE',
+      reason: 'db_unavailable',
+      retryAfterMs: undefined,
+    });
+    expect(await exportCall(cut.url)).toEqual({
       status: 503,
       retryAfter: null,
       code: 'SERVICE_UNAVAILABLE',

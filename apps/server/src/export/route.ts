@@ -1,17 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import {
-  enforceRateLimit,
-  RateLimitedError,
-  toTRPCError,
-  type ApiConfig,
-  type ApiMetrics,
-  type RequestInfo,
-  type Services,
-} from '@wick/api';
+import { enforceRateLimit, retryHintOf, toTRPCError, type ApiConfig, type ApiMetrics, type RequestInfo, type Services } from '@wick/api';
 import type { LiquidationTuple } from '@wick/market';
 import type { Logger } from 'pino';
 import { acceptsGzip, sendJson, type Route } from '../http.ts';
@@ -40,6 +32,18 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8; header=present',
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
+
+/**
+ * An export's refusal before any row is sent: the tRPC code and message, and for a retryable one
+ * `reason` and `retryAfterMs` as tRPC errors carry them in `data` (with Retry-After when known).
+ */
+function sendFailure(res: ServerResponse, err: unknown): string {
+  const mapped = toTRPCError(err);
+  const hint = retryHintOf(mapped);
+  const headers: Record<string, string> = hint?.retryAfterMs ? { 'retry-after': String(Math.ceil(hint.retryAfterMs / 1000)) } : {};
+  sendJson(res, getHTTPStatusCodeFromError(mapped), { error: { code: mapped.code, message: mapped.message, ...hint } }, headers);
+  return mapped.code;
+}
 
 /** Resolves once `sink` drains, or at once if the response is gone (the caller checks `signal`). */
 function drained(sink: Writable, signal: AbortSignal): Promise<void> {
@@ -73,15 +77,7 @@ function exportRoute(format: ExportFormat, deps: ExportDeps): Route {
     try {
       await enforceRateLimit(deps.services, deps.config, deps.requestInfo(req));
     } catch (err) {
-      if (!(err instanceof RateLimitedError)) throw err;
-      observe('TOO_MANY_REQUESTS');
-      const seconds = Math.ceil(err.retryAfterMs / 1000);
-      return sendJson(
-        res,
-        429,
-        { error: { code: 'TOO_MANY_REQUESTS', message: err.message, retryAfterMs: err.retryAfterMs } },
-        { 'retry-after': String(seconds) },
-      );
+      return observe(sendFailure(res, err));
     }
 
     const controller = new AbortController();
@@ -98,10 +94,9 @@ function exportRoute(format: ExportFormat, deps: ExportDeps): Route {
     } catch (err) {
       await source.return();
       if (signal.aborted) return observe('ABORTED');
-      const mapped = toTRPCError(err);
-      if (mapped.code === 'INTERNAL_SERVER_ERROR') deps.log.error({ err, path }, 'export failed');
-      observe(mapped.code);
-      return sendJson(res, getHTTPStatusCodeFromError(mapped), { error: { code: mapped.code, message: mapped.message } });
+      const code = sendFailure(res, err);
+      if (code === 'INTERNAL_SERVER_ERROR') deps.log.error({ err, path }, 'export failed');
+      return observe(code);
     }
 
     const gzip = acceptsGzip(req.headers['accept-encoding']);
