@@ -24,14 +24,20 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
 
 /**
  * Polls `condition` until it holds, at most `attempts` times `stepMs` apart; throws if it never
- * does. A budget of tries, not a stopwatch: nothing here reads the clock.
+ * does. A budget of tries, not a stopwatch: nothing here reads the clock. `state` describes what
+ * the condition saw, for the error when it is never met.
  */
-export async function eventually(condition: () => Promise<boolean> | boolean, attempts: number, stepMs = 50): Promise<number> {
+export async function eventually(
+  condition: () => Promise<boolean> | boolean,
+  attempts: number,
+  stepMs = 50,
+  state?: () => string,
+): Promise<number> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (await condition()) return attempt;
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
-  throw new Error(`condition not met after ${attempts} attempts`);
+  throw new Error(`condition not met after ${attempts} attempts${state ? `: ${state()}` : ''}`);
 }
 
 /** Blocks the event loop, as a busy process does (CPU-bound work, a long GC pause). */
