@@ -68,7 +68,7 @@ const STAMPEDE = SMOKE ? 100 : 1000;
 /** Sequential warm-up before a one-at-a-time figure: this many requests, or this long if that comes first (never fewer than the samples). */
 const WARMUP_REQUESTS = SMOKE ? 50 : 3000;
 const WARMUP_MS = SMOKE ? 200 : 5000;
-type Sequential = ReturnType<typeof stats> & { early: ReturnType<typeof stats>; warmup: number };
+type Sequential = ReturnType<typeof stats> & { early: ReturnType<typeof stats> };
 
 const t0 = performance.now();
 const log = (line: string) => process.stderr.write(`[e2e ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -190,7 +190,7 @@ async function main() {
       while (warmup.length < WARMUP_REQUESTS && (warmup.length < SAMPLES * 2 || performance.now() < until)) warmup.push(await one());
       const ms: number[] = [];
       for (let i = 0; i < SAMPLES * 2; i++) ms.push(await one());
-      return { ...stats(ms), early: stats(warmup.slice(0, SAMPLES * 2)), warmup: warmup.length };
+      return { ...stats(ms), early: stats(warmup.slice(0, SAMPLES * 2)) };
     };
     for (const [name, url] of Object.entries(urls)) seq[name] = await sequential(url);
     seq.notModified = await sequential(urls.compute, revalidate);

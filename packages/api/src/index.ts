@@ -8,7 +8,7 @@ export { createServices, type Services, type ServiceDeps } from './services/crea
 export type { IndicatorResult, BatchItem } from './services/indicators.ts';
 export { createApiMetrics, type ApiMetrics } from './metrics.ts';
 export { apiKeyFromHeaders, apiKeyId } from './auth.ts';
-export { toTRPCError, retryHintOf, RateLimitedError, type RetryHint, type RetryReason } from './errors.ts';
+export { toTRPCError, retryHintOf, RateLimitedError } from './errors.ts';
 export { enforceRateLimit } from './rate-limit.ts';
 export { liquidationFilter } from './router/liquidations.ts';
 export { createLiveHub, type LiveHub, type LiveHubDeps } from './live/live-hub.ts';
