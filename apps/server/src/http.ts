@@ -9,6 +9,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Retry-After (whole seconds, rounded up) for a refusal that knows when to come back; none otherwise. */
+export function retryAfterHeader(retryAfterMs: number | undefined): Record<string, string> {
+  return retryAfterMs !== undefined && retryAfterMs > 0 ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } : {};
+}
+
 /** True when Accept-Encoding allows gzip (explicitly or via `*`) with a non-zero q. */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;

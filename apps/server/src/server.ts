@@ -10,6 +10,7 @@ import {
   createLiveHub,
   createServices,
   FAST_PROCEDURES,
+  retryHintOf,
   type ApiMetrics,
   type LiveHub,
   type RequestInfo,
@@ -24,7 +25,7 @@ import { admissionOptions } from './admission-options.ts';
 import type { ServerConfig } from './config.ts';
 import { exportRoutes } from './export/route.ts';
 import { fastPathFor, VersionTap } from './fast-path/index.ts';
-import { sendJson, type Route } from './http.ts';
+import { retryAfterHeader, sendJson, type Route } from './http.ts';
 import { liveProcedureOf, serveLiveStream } from './live-sse.ts';
 import { guardSockets, serverOptions, socketLimitsOf } from './socket-limits.ts';
 import { webStatic } from './web-static.ts';
@@ -138,8 +139,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     createContext: ({ req }) => contextFor(requestInfo(req)),
     responseMeta({ errors }) {
       // Every refusal that says when to come back (rate limit; engine queue full or closing) carries Retry-After.
-      const retryAfterMs = Math.max(0, ...errors.map((e) => (e.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0));
-      return retryAfterMs > 0 ? { headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } } : {};
+      return { headers: retryAfterHeader(Math.max(0, ...errors.map((e) => retryHintOf(e)?.retryAfterMs ?? 0))) };
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'unhandled procedure error');

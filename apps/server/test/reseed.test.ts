@@ -234,6 +234,62 @@ describe('a database replaced under a running cache', () => {
     expect(hours.close).not.toEqual(seededHours.close);
   }, 300_000);
 
+  it('a backup restored under a running cache, then `pnpm db:restored`: reads answer from the restored data, and the next ingest is seen', async () => {
+    const b = current!;
+    const pool = direct!.pool;
+    // Everything a backup of the candles holds, series heads included (as `mysqldump` would take them).
+    const TABLES = ['candles', 'series_heads'];
+    for (const t of TABLES) {
+      await pool.query(`DROP TABLE IF EXISTS backup_${t}`);
+      await pool.query(`CREATE TABLE backup_${t} LIKE ${t}`);
+      await pool.query(`INSERT INTO backup_${t} SELECT * FROM ${t}`);
+    }
+    const backedUp = await storedLatest(direct!);
+    const appendMinute = async (volume: number) => {
+      const last = (await b.client.candles.range.query(latest)).candles;
+      const time = last.time.at(-1)! + MINUTE;
+      const close = last.close.at(-1)!;
+      await b.ingest.candles.ingest.mutate({
+        symbol: 'BTCUSDT',
+        interval: '1m',
+        candles: [{ time, open: close, high: close, low: close, close, volume }],
+      });
+      return time;
+    };
+    // Written through Wick after the backup was taken: the cache's heads move past the backup's.
+    const undone = [await appendMinute(11), await appendMinute(12)];
+    const cached = await b.client.candles.range.query(latest);
+    expect(cached.candles.time.slice(-2)).toEqual(undone);
+
+    for (const t of TABLES) {
+      await pool.query(`DELETE FROM ${t}`);
+      await pool.query(`INSERT INTO ${t} SELECT * FROM backup_${t}`);
+      await pool.query(`DROP TABLE backup_${t}`);
+    }
+    expect(await storedLatest(direct!)).toEqual(backedUp);
+    // Not told yet, the cache answers with what the restore undid: what the command is for.
+    const untold = await b.client.candles.range.query(latest);
+    expect(untold.cache.status).toBe('hit');
+    expect(untold.candles.time.slice(-2)).toEqual(undone);
+
+    const run = await dataCommand(['restored']);
+    expect(run.stderr, run.stdout).toBe('');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // Three symbols × six intervals, each with a head.
+    expect(run.stdout).toMatch(/^series heads {2}18 rebased above the database clock/m);
+    expect(run.stdout).toContain('cache         retired 18 series and 5 namespaces (cache prefix t_reseed)');
+    const restored = await b.client.candles.range.query(latest);
+    expect(restored.cache.status).toBe('miss');
+    expect(served(restored)).toEqual(backedUp);
+
+    // The same minute again, now after the restore: its head's rev would be one the cache already
+    // held (and ignored) had the heads not been moved above the clock.
+    expect(await appendMinute(13)).toBe(undone[0]);
+    const next = await b.client.candles.range.query(latest);
+    expect(served(next)).toEqual(await storedLatest(direct!));
+    expect([next.candles.time.at(-1), next.candles.volume.at(-1)]).toEqual([undone[0], 13]);
+  }, 300_000);
+
   it('without Valkey the command still writes, and says the cache may answer from the old data', async () => {
     const b = current!;
     const window = { symbol: 'ETHUSDT', interval: '1m' as const, from: START, to: START + 9 * MINUTE, limit: 10 };

@@ -1,9 +1,9 @@
 /**
- * `pnpm db:seed` and `pnpm db:import`: the database command of @wick/db (its own output, flags and
+ * `pnpm db:seed`, `pnpm db:import` and `pnpm db:restored`: the database command of @wick/db (its own output, flags and
  * exit code), then the cache is told what it replaced (data-retire.ts). @wick/db may not know the
  * cache (the storage layers stay independent), so the server, which knows both, wraps it.
  *
- *   node --import tsx src/cli/data-command.ts seed|import [the db command's flags and files]
+ *   node --import tsx src/cli/data-command.ts seed|import|restored [the db command's flags and files]
  *
  * It reads DATABASE_URL, VALKEY_NODES, CACHE_PREFIX and CACHE_TIMEOUT_MS as the server does. The
  * cache is told even when the command failed: a seed that stopped half-way has already replaced data.
@@ -20,8 +20,8 @@ import { retireChangedData, retirementOf, type DataChange } from '../data-retire
 const CONNECT_WAIT_MS = 5_000;
 
 const [command, ...rest] = process.argv.slice(2).filter((a) => a !== '--');
-if (command !== 'seed' && command !== 'import') {
-  console.error('usage: data-command.ts seed|import [flags of pnpm --filter @wick/db run seed|import]');
+if (command !== 'seed' && command !== 'import' && command !== 'restored') {
+  console.error('usage: data-command.ts seed|import|restored [flags of pnpm --filter @wick/db run seed|import]');
   process.exit(2);
 }
 
@@ -46,8 +46,8 @@ async function symbolNames(database: Database): Promise<string[]> {
 }
 
 function changeOf(before: string[], after: string[]): DataChange {
-  if (command === 'seed') {
-    // A seed replaces everything: what was there and what is there now.
+  if (command !== 'import') {
+    // A seed or a restored backup replaces everything: what was there and what is there now.
     const all = [...new Set([...before, ...after])];
     return { candles: all, liquidations: all, symbolList: true };
   }

@@ -6,7 +6,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { enforceRateLimit, retryHintOf, toTRPCError, type ApiConfig, type ApiMetrics, type RequestInfo, type Services } from '@wick/api';
 import type { LiquidationTuple } from '@wick/market';
 import type { Logger } from 'pino';
-import { acceptsGzip, sendJson, type Route } from '../http.ts';
+import { acceptsGzip, retryAfterHeader, sendJson, type Route } from '../http.ts';
 import { exportFilename } from './filename.ts';
 import { CSV_HEADER, FORMATTERS, type ExportFormat } from './format.ts';
 import { parseExportQuery } from './query.ts';
@@ -40,8 +40,8 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 function sendFailure(res: ServerResponse, err: unknown): string {
   const mapped = toTRPCError(err);
   const hint = retryHintOf(mapped);
-  const headers: Record<string, string> = hint?.retryAfterMs ? { 'retry-after': String(Math.ceil(hint.retryAfterMs / 1000)) } : {};
-  sendJson(res, getHTTPStatusCodeFromError(mapped), { error: { code: mapped.code, message: mapped.message, ...hint } }, headers);
+  const body = { error: { code: mapped.code, message: mapped.message, ...hint } };
+  sendJson(res, getHTTPStatusCodeFromError(mapped), body, retryAfterHeader(hint?.retryAfterMs));
   return mapped.code;
 }
 
