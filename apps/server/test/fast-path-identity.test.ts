@@ -177,8 +177,8 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
     expect(fromStore.status).toBe(200);
     expect(fromStore.headers.etag).toMatch(/^W\/"/);
     expect(metricValue(await fast.server.registry.metrics(), 'wick_fast_path_requests_total', 'outcome="hit"')).toBe(hitsBefore + 1);
-    // The same answer gzip-encoded, chosen by Accept-Encoding, decodes to the same bytes. Only when every
-    // item has gzip pieces (above GZIP_MIN_BYTES): with the small symbol list and summaries it goes raw.
+    // The same answer gzip-encoded, chosen by Accept-Encoding, decodes to the same bytes; with the small
+    // symbol list and summaries too (under GZIP_MIN_BYTES: they ride along as stored blocks).
     const large = calls.slice(0, 4);
     const largePath = trpcPath(large, true);
     const gz = await get(fast.url, largePath, { 'accept-encoding': 'gzip, deflate, br' });
@@ -186,6 +186,8 @@ describe.each(['read', 'bus'] as const)('fast path: wire identity with the tRPC 
     expect(gz.wire.length).toBeLessThan(Buffer.byteLength(gz.text) / 2);
     expect(normalised(gz.text)).toBe(normalised((await get(ref.url, largePath)).text));
     const mixed = await get(fast.url, path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(mixed.headers['content-encoding']).toBe('gzip');
+    expect(mixed.wire.length).toBeLessThan(Buffer.byteLength(mixed.text) / 2);
     expect(mixed.headers.etag).toBe(fromStore.headers.etag);
     expect(normalised(mixed.text)).toBe(normalised(truth.text));
   });

@@ -78,10 +78,13 @@ export function rawPieces(entry: Entry, slots: Buffer[], out: Buffer[]): void {
   }
 }
 
-/** The deflate pieces of one entry (its gzip must exist), slots as stored blocks. */
+/**
+ * The deflate pieces of one entry, slots as stored blocks; an entry too small to have gzip pieces
+ * goes as stored blocks too (under GZIP_MIN_BYTES, so within a stored block's 65,535).
+ */
 export function deflatePieces(entry: Entry, slots: Buffer[], out: Buffer[]): void {
   for (let i = 0; i < entry.fixed.length; i++) {
-    out.push(entry.gz![i]!);
+    out.push(entry.gz ? entry.gz[i]! : storedBlock(entry.fixed[i]!));
     if (i < slots.length) out.push(storedBlock(slots[i]!));
   }
 }
@@ -93,7 +96,10 @@ const STORED_OPEN = storedBlock(OPEN_BRACKET);
 const STORED_COMMA = storedBlock(COMMA);
 const STORED_CLOSE = storedBlock(CLOSE_BRACKET);
 
-/** The body of one call, or of a `?batch=1` (a JSON array of the calls' answers), raw and, if every part has it, gzip. */
+/**
+ * The body of one call, or of a `?batch=1` (a JSON array of the calls' answers), raw and, when some
+ * part is large enough to have gzip pieces, gzip (a batch's small parts ride along uncompressed).
+ */
 export function assemble(entries: Entry[], batch: boolean, now: number, gzip: boolean): { raw: Buffer[]; gzip: Buffer[] | null } {
   const slots = entries.map((e) => slotBytes(e, now));
   const raw: Buffer[] = [];
@@ -103,7 +109,7 @@ export function assemble(entries: Entry[], batch: boolean, now: number, gzip: bo
     rawPieces(e, slots[i]!, raw);
   });
   if (batch) raw.push(CLOSE_BRACKET);
-  if (!gzip || entries.some((e) => e.gz === null)) return { raw, gzip: null };
+  if (!gzip || entries.every((e) => e.gz === null)) return { raw, gzip: null };
   const deflated: Buffer[] = [];
   if (batch) deflated.push(STORED_OPEN);
   entries.forEach((e, i) => {
