@@ -68,6 +68,8 @@ const STAMPEDE = SMOKE ? 100 : 1000;
 /** Sequential warm-up before a one-at-a-time figure: this many requests, or this long if that comes first (never fewer than the samples). */
 const WARMUP_REQUESTS = SMOKE ? 50 : 3000;
 const WARMUP_MS = SMOKE ? 200 : 5000;
+/** One-at-a-time samples of the paths compared are taken in this many rounds, a block of each path per round. */
+const ROUNDS = 6;
 type Sequential = ReturnType<typeof stats> & { early: ReturnType<typeof stats> };
 
 const t0 = performance.now();
@@ -178,22 +180,35 @@ async function main() {
     const gzip = { 'accept-encoding': 'gzip' };
 
     // --- one at a time ----------------------------------------------------------------------
-    log(`one at a time: ${SAMPLES * 2} sequential requests × ${Object.keys(urls).length + 1}`);
-    const seq: Record<string, Sequential> = {};
+    log(`one at a time: ${SAMPLES * 2} sequential requests × ${Object.keys(urls).length + 1}, in turn`);
     // A process's first few thousand answers are slower while V8 optimises the hot code (a raw node:http
-    // process's p50 falls from ~1 ms to ~0.1 ms over its first 2,000): the figure is taken after a
-    // warm-up, whose first samples are kept as `early`.
-    const sequential = async (url: string, headers?: Record<string, string>): Promise<Sequential> => {
-      const one = async () => (await request(url, headers ? { headers } : {})).ms;
-      const warmup: number[] = [];
-      const until = performance.now() + WARMUP_MS;
-      while (warmup.length < WARMUP_REQUESTS && (warmup.length < SAMPLES * 2 || performance.now() < until)) warmup.push(await one());
-      const ms: number[] = [];
-      for (let i = 0; i < SAMPLES * 2; i++) ms.push(await one());
-      return { ...stats(ms), early: stats(warmup.slice(0, SAMPLES * 2)) };
+    // process's p50 falls from ~1 ms to ~0.1 ms over its first 2,000): each figure is taken after a
+    // warm-up, whose first samples are kept as `early`. The samples of the paths compared are then taken
+    // in turn, a block of each per round, so a moment of load on this shared box falls on all of them
+    // alike (measured one path after another, the ratios swung more than the paths differ); blocks, not
+    // single requests, since a request right after another process's is slower (its caches are cold).
+    type Target = { url: string; headers?: Record<string, string> };
+    const interleaved = async <K extends string>(targets: Record<K, Target>): Promise<Record<K, Sequential>> => {
+      const names = Object.keys(targets) as K[];
+      const one = async (t: Target) => (await request(t.url, t.headers ? { headers: t.headers } : {})).ms;
+      const early = {} as Record<K, ReturnType<typeof stats>>;
+      for (const name of names) {
+        const warmup: number[] = [];
+        const until = performance.now() + WARMUP_MS;
+        while (warmup.length < WARMUP_REQUESTS && (warmup.length < SAMPLES * 2 || performance.now() < until))
+          warmup.push(await one(targets[name]));
+        early[name] = stats(warmup.slice(0, SAMPLES * 2));
+      }
+      const ms = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+      const block = Math.ceil((SAMPLES * 2) / ROUNDS);
+      for (let round = 0; round < ROUNDS; round++)
+        for (const name of names) for (let i = 0; i < block && ms[name].length < SAMPLES * 2; i++) ms[name].push(await one(targets[name]));
+      return Object.fromEntries(names.map((n) => [n, { ...stats(ms[n]), early: early[n] }])) as Record<K, Sequential>;
     };
-    for (const [name, url] of Object.entries(urls)) seq[name] = await sequential(url);
-    seq.notModified = await sequential(urls.compute, revalidate);
+    const seq: Record<string, Sequential> = await interleaved({
+      ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, { url }])),
+      notModified: { url: urls.compute, headers: revalidate },
+    });
 
     // --- throughput at 1, 10, 50 connections (CPU per answer of the serving process) -----------
     const tp: Record<string, Record<number, Cell>> = Object.fromEntries(Object.keys(urls).map((n) => [n, {}]));
@@ -264,17 +279,18 @@ async function main() {
     await untilServed(queryUrl(K2, 'indicators.compute', std));
     const fencesBefore = (await metric(K, 'wick_near_cache_fences_total')) + (await metric(K2, 'wick_near_cache_fences_total'));
     // The raw baseline again, back to back with both modes: the ratios of this section are within it.
+    const freshSeq = await interleaved({ raw: { url: urls.raw }, read: { url: urls.compute }, bus: { url: busUrl } });
     const fresh: Record<'read' | 'bus' | 'raw', { seq: Sequential; c50: Cell }> = {
       raw: {
-        seq: await sequential(urls.raw),
+        seq: freshSeq.raw,
         c50: await loadCell({ url: urls.raw, connections: 50, seconds: SECONDS, cpuSeconds: cpuOf.raw! }),
       },
       read: {
-        seq: await sequential(urls.compute),
+        seq: freshSeq.read,
         c50: await loadCell({ url: urls.compute, connections: 50, seconds: SECONDS, cpuSeconds: cpuOf.compute! }),
       },
       bus: {
-        seq: await sequential(busUrl),
+        seq: freshSeq.bus,
         c50: await loadCell({ url: busUrl, connections: 50, seconds: SECONDS, cpuSeconds: wickCpuSeconds(K) }),
       },
     };
@@ -677,7 +693,7 @@ async function main() {
       `| ${label} | ${f(r.c50.reqPerS, 0)} | ${f(freshShare(r.c50), 0)} % | ${f((100 * r.c50.reqPerS) / c50('noopPayload').reqPerS, 0)} % | ${f(r.seq.p50)} / ${f(r.seq.p99)} | ${f(r.c50.cpuPerReq * 1e6, 0)} | ${f(ingest.p50)} / ${f(ingest.p99)} |`;
     tables.push(
       [
-        `L1 freshness (\`FAST_PATH_L1_FRESHNESS\`), cached \`indicators.compute\`, measured back to back with the raw baseline; ingest = \`candles.ingest\` of one 1m candle (${INGESTS} sequential, after 10 warm-up), which moves every interval of the symbol: read mode with no bus member anywhere, bus mode on one of two bus-mode processes (each waits for the other's ack).`,
+        `L1 freshness (\`FAST_PATH_L1_FRESHNESS\`), cached \`indicators.compute\`, one at a time in turn with the raw baseline, c=50 back to back with it; ingest = \`candles.ingest\` of one 1m candle (${INGESTS} sequential, after 10 warm-up), which moves every interval of the symbol: read mode with no bus member anywhere, bus mode on one of two bus-mode processes (each waits for the other's ack).`,
         '',
         '| L1 freshness | c=50 req/s | vs raw | vs floor | one at a time p50 / p99 ms | c=50 CPU µs/answer | ingest p50 / p99 ms |',
         '|---|---|---|---|---|---|---|',
@@ -695,7 +711,7 @@ async function main() {
         `Database \`${SMOKE ? SMOKE_DB : 'wick_bench_e2e'}\`: ${seedShape.symbols} symbols × ${seedShape.days} days of candles (seed ${seedShape.seed}), ${LIQUIDATIONS.toLocaleString('en')} liquidations${db.reused ? ' (reused)' : ` (seeded in ${f(db.seedSeconds, 0)} s)`}.`,
         `Four server processes (\`node --import tsx apps/server/src/main.ts\`, NODE_ENV=production, rate limit off): two with the fast path and L1 in read mode (FAST_PATH_L1_FRESHNESS=read; the stampede spans both), one with FAST_PATH=off (the tRPC path), one with FAST_PATH_L1=off; for the L1 freshness section only, two more with FAST_PATH_L1_FRESHNESS=bus (the default); plus a raw node:http process writing the cached answer's bytes. The load generator (autocannon ${SECONDS} s per cell) runs on the same ${box.nproc} cores. CPU per answer is the serving process's CPU seconds over the cell / its answers.`,
         `Load average (1 min) ${loadStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end: anything above ${box.nproc} means other work shared these cores and the absolute figures are inflated; the ratios are taken within the run.`,
-        `"One at a time": ${SAMPLES * 2} sequential requests over one keep-alive socket after a warm-up of ${WARMUP_REQUESTS.toLocaleString('en')} requests or ${WARMUP_MS / 1000} s, whichever ends first (at least ${SAMPLES * 2}); for a process that had just started, the p50 of its warm-up's first ${SAMPLES * 2} is given too. Cold measurements: ${SAMPLES} sequential requests on windows nobody asked for before.`,
+        `"One at a time": ${SAMPLES * 2} sequential requests per path over one keep-alive socket each, taken in turn across the paths of a table (${ROUNDS} rounds, a block of ${Math.ceil((SAMPLES * 2) / ROUNDS)} of each path per round: a moment of load falls on all alike), after a warm-up of each path of ${WARMUP_REQUESTS.toLocaleString('en')} requests or ${WARMUP_MS / 1000} s, whichever ends first (at least ${SAMPLES * 2}); for a process that had just started, the p50 of its warm-up's first ${SAMPLES * 2} is given too. Cold measurements: ${SAMPLES} sequential requests on windows nobody asked for before.`,
       ],
       rows,
       tables,
