@@ -1,7 +1,10 @@
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createWickClient } from '@wick/client';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { createWickClient, type AppRouter } from '@wick/client';
 import { useState, type ReactNode } from 'react';
 import { isRetryable, retryAfterMs } from './api-errors.ts';
+import { candlePageInput } from './chart/use-candle-history.ts';
+import { initialLayout } from './layout/use-layout.ts';
 import { recordFailure } from './status/incident-store.ts';
 import { TRPCProvider } from './trpc.ts';
 
@@ -29,6 +32,13 @@ function makeClients() {
   // The chart's candles travel alone: a batch answers when its slowest call does (an indicator
   // computed cold), and the first candles on screen must not wait for it.
   const trpcClient = createWickClient({ url: window.location.origin, unbatched: ['candles.range'] });
+  // The chart's first page is asked for now, while React renders the page for the first time (a few
+  // hundred ms on a slow box), not once the chart has mounted: the query it mounts finds it in flight.
+  const { symbol, interval } = initialLayout();
+  if (symbol !== null) {
+    const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+    void queryClient.prefetchQuery(trpc.candles.range.queryOptions(candlePageInput(symbol, interval)));
+  }
   return { queryClient, trpcClient };
 }
 

@@ -10,6 +10,11 @@ export const PAGE_CANDLES = 500;
 /** candles.range serves at most this many per call, and the chart keeps no more than this. */
 export const MAX_LOADED = 5000;
 
+/** The candles.range input of a page: the latest one, or the one ending just before `to`. */
+export function candlePageInput(symbol: string, interval: Interval, to?: number) {
+  return { symbol, interval, limit: PAGE_CANDLES, ...(to !== undefined ? { to } : {}) };
+}
+
 /**
  * The candles of a series: the latest page, older pages as the user scrolls left (candles.range
  * with `to` just before the oldest loaded candle), and candles.live's tail on top.
@@ -22,7 +27,7 @@ export function useCandleHistory(symbol: string | null, interval: Interval) {
 
   const pageAnswers = useQueries({
     queries: tos.map((to) => ({
-      ...trpc.candles.range.queryOptions({ symbol: symbol ?? '', interval, limit: PAGE_CANDLES, ...(to !== undefined ? { to } : {}) }),
+      ...trpc.candles.range.queryOptions(candlePageInput(symbol ?? '', interval, to)),
       enabled: symbol !== null,
     })),
     combine: (results) => ({

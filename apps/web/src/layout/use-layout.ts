@@ -12,9 +12,14 @@ function stored(): Layout {
   }
 }
 
-/** The layout: the URL wins (a shared link opens what it shows), else the last one used here. */
+/** The layout the page opens with: the URL wins (a shared link opens what it shows), else the last one used here. */
+export function initialLayout(): Layout {
+  return layoutFromParams(new URLSearchParams(window.location.search), stored());
+}
+
+/** The layout, kept in the URL and in local storage as it changes. */
 export function useLayout(): [Layout, (change: (current: Layout) => Layout) => void] {
-  const [layout, setLayout] = useState<Layout>(() => layoutFromParams(new URLSearchParams(window.location.search), stored()));
+  const [layout, setLayout] = useState<Layout>(initialLayout);
 
   useEffect(() => {
     const params = layoutToParams(layout);
