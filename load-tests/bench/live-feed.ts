@@ -3,7 +3,9 @@
 // 60/SPEED s and 5m … 1h buckets roll over during the run), while R readers ask for a Zipf mix of
 // "latest" windows over those series and their higher intervals. Three runs on the same seeded
 // database and two real server processes: no feed, feed with append-aware results on, feed with
-// them off (APPEND_AWARE=0). Prints a markdown table; never fails on time.
+// them off (APPEND_AWARE=0), feed with the fast path off (FAST_PATH=off: every read through tRPC).
+// After each acknowledged write its writer reads the series' 1m window on the other process: a read
+// that does not show the write is counted stale. Prints a markdown table; never fails on time.
 //   pnpm --filter @wick/load-tests exec tsx bench/live-feed.ts [--seconds 30] [--warmup 5] [--hot 4]
 //     [--writers 2] [--readers 10] [--speed 30] [--limit 500]
 import http from 'node:http';
@@ -57,6 +59,12 @@ interface Read {
   symbol: string;
   kind: 'candles' | 'indicator';
 }
+
+/** The 1m window of a series the readers ask for (a path on any server). */
+const windowPath = (symbol: string) => {
+  const u = new URL(queryUrl('http://x', 'candles.range', { symbol, interval: '1m', limit: LIMIT }));
+  return u.pathname + u.search;
+};
 
 /** Candles and the standard indicators over every hot series and interval, most popular first. */
 function readMix(base: string, symbols: string[]): Read[] {
@@ -155,6 +163,9 @@ interface RunResult {
   writes: number;
   writeMs: number[];
   writeErrors: number;
+  /** Reads of the written window on the other process right after an acknowledged write, and those that missed it. */
+  checks: number;
+  staleAfterAck: number;
   delta: Counters;
   feedMinutes: number;
 }
@@ -211,6 +222,8 @@ async function run(
     writes: 0,
     writeMs: [],
     writeErrors: 0,
+    checks: 0,
+    staleAfterAck: 0,
     delta: { engine: 0, dbLoads: 0, advanced: 0 },
     feedMinutes: 0,
   };
@@ -244,9 +257,18 @@ async function run(
             const started = performance.now();
             const answer = await request(m.url, { method: 'POST', headers: m.headers, body: m.body });
             if (!measuring) continue;
-            if (answer.status !== 200 || !decodeResponse(answer.body).ok) result.writeErrors++;
+            const acked = answer.status === 200 && decodeResponse(answer.body).ok;
+            if (!acked) result.writeErrors++;
             result.writes++;
             result.writeMs.push(performance.now() - started);
+            // This writer alone writes the series: until its next write, every reader must see exactly this candle.
+            if (acked && servers.length > 1) {
+              const check = await get(servers[1]!, windowPath(series.symbol));
+              const seen = decodeResponse(check.body);
+              const c = seen.ok ? (seen.data as { candles: { time: number[]; close: number[] } }).candles : null;
+              result.checks++;
+              if (!c || c.time.at(-1) !== candle.time || c.close.at(-1) !== candle.close) result.staleAfterAck++;
+            }
           }
           next += periodMs;
           const wait = next - performance.now();
@@ -309,6 +331,7 @@ async function main() {
     { name: 'no feed', feed: false, env: {} },
     { name: 'feed, append-aware on', feed: true, env: {} },
     { name: 'feed, append-aware off', feed: true, env: { APPEND_AWARE: '0' } },
+    { name: 'feed, fast path off', feed: true, env: { FAST_PATH: 'off' } },
   ];
   for (const [i, phase] of phases.entries()) {
     log(`${phase.name}: starting two server processes`);
@@ -343,8 +366,8 @@ async function main() {
   const lines = [
     `## Live feed (${HOT} hot series, ${WRITERS} writers × ${UPDATES_PER_SECOND} updates/s per series, feed clock ×${SPEED}, ${READERS} readers, Zipf 1.1 over ${readMix('http://x', symbols).length} latest windows of ${LIMIT} candles on ${INTERVALS.join('/')}, ${SECONDS} s each)`,
     '',
-    '| run | reads | hit rate | indicator p50 / p99 ms | cached (hit) p50 / p99 ms | writes (feed minutes) | engine tasks / write | per cached result per write | DB loads / write | advanced | write p50 / p99 ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| run | reads | hit rate | indicator p50 / p99 ms | cached (hit) p50 / p99 ms | writes (feed minutes) | engine tasks / write | per cached result per write | DB loads / write | advanced | write p50 / p99 ms | stale after ack (other process) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const hits = r.statuses.hit ?? 0;
@@ -355,17 +378,22 @@ async function main() {
       .map(([s, n]) => `${n} ${s}`)
       .join(', ');
     lines.push(
-      `| ${r.name} | ${r.reads} | ${f((100 * hits) / Math.max(1, r.reads), 2)} %${other ? ` (${other})` : ''} | ${f(pct(r.indicatorMs, 0.5))} / ${f(pct(r.indicatorMs, 0.99))} | ${f(pct(r.hitMs, 0.5))} / ${f(pct(r.hitMs, 0.99))} | ${r.writes}${r.writeErrors ? ` (${r.writeErrors} failed)` : ''} (${f(r.feedMinutes, 1)}) | ${perWrite(r.delta.engine)} | ${perResult} | ${perWrite(r.delta.dbLoads)} | ${r.delta.advanced} | ${f(pct(r.writeMs, 0.5))} / ${f(pct(r.writeMs, 0.99))} |`,
+      `| ${r.name} | ${r.reads} | ${f((100 * hits) / Math.max(1, r.reads), 2)} %${other ? ` (${other})` : ''} | ${f(pct(r.indicatorMs, 0.5))} / ${f(pct(r.indicatorMs, 0.99))} | ${f(pct(r.hitMs, 0.5))} / ${f(pct(r.hitMs, 0.99))} | ${r.writes}${r.writeErrors ? ` (${r.writeErrors} failed)` : ''} (${f(r.feedMinutes, 1)}) | ${perWrite(r.delta.engine)} | ${perResult} | ${perWrite(r.delta.dbLoads)} | ${r.delta.advanced} | ${f(pct(r.writeMs, 0.5))} / ${f(pct(r.writeMs, 0.99))} | ${r.feedMinutes > 0 ? `${r.staleAfterAck} of ${r.checks}` : '—'} |`,
     );
   }
-  const [quiet, on] = results as [RunResult, RunResult, RunResult];
-  const hitRateOn = (on.statuses.hit ?? 0) / Math.max(1, on.reads);
+  const [quiet, on, , trpcOnly] = results as [RunResult, RunResult, RunResult, RunResult];
+  const hitRateOf = (r: RunResult) => (r.statuses.hit ?? 0) / Math.max(1, r.reads);
+  const hitRateOn = hitRateOf(on);
+  const stale = results.reduce((n, r) => n + r.staleAfterAck, 0);
+  const checks = results.reduce((n, r) => n + r.checks, 0);
   const p99Ratio = pct(on.indicatorMs, 0.99) / pct(quiet.indicatorMs, 0.99);
   lines.push(
     '',
     `Targets (append-aware on): hit rate ≥ 99 % → ${f(100 * hitRateOn)} % ${hitRateOn >= 0.99 ? '✅' : '❌'}; ` +
       `indicator p99 within 1.2× of no feed → ${f(p99Ratio)}× ${p99Ratio <= 1.2 ? '✅' : '❌'}; ` +
-      `at most one engine task per cached result per write → ${on.writes ? f(on.delta.engine / on.writes / indicatorKeysPerSeries, 3) : 'n/a'} ${on.writes && on.delta.engine / on.writes / indicatorKeysPerSeries <= 1 ? '✅' : '❌'}.`,
+      `at most one engine task per cached result per write → ${on.writes ? f(on.delta.engine / on.writes / indicatorKeysPerSeries, 3) : 'n/a'} ${on.writes && on.delta.engine / on.writes / indicatorKeysPerSeries <= 1 ? '✅' : '❌'}; ` +
+      `hit rate with the fast path as without it (FAST_PATH=off) → ${f(100 * hitRateOn)} % vs ${f(100 * hitRateOf(trpcOnly))} %; ` +
+      `no read after an acknowledged write misses it → ${stale} of ${checks} ${checks > 0 && stale === 0 ? '✅' : '❌'}.`,
     `"per cached result per write": engine tasks / writes / the ${indicatorKeysPerSeries} indicator results of the written series in the mix. Load average at the end: ${loadavg()[0]!.toFixed(1)}.`,
   );
   process.stdout.write(lines.join('\n') + '\n');
