@@ -44,6 +44,12 @@ export const RULES: readonly Rule[] = [
     how: 'on a small file the test writes at the repo root under the README name',
   },
   {
+    id: 'db-restored',
+    category: 'exact',
+    pattern: /^pnpm db:restored$/,
+    how: 'on the test database, its heads set back as a restored backup leaves them; every head is above the clock after',
+  },
+  {
     id: 'curl',
     category: 'exact',
     pattern: /^curl .*'http:\/\/127\.0\.0\.1:3000\/(trpc|export)\//,

@@ -10,7 +10,7 @@ import { progress } from '../src/progress.ts';
 import { ShellProcess } from '../src/shell-process.ts';
 import { normalized, readmeCommands, type ReadmeCommand } from '../src/readme-commands.ts';
 import { benchCommand } from './commands/bench.ts';
-import { importCommand, migrateCommand, seedCommand } from './commands/data.ts';
+import { importCommand, migrateCommand, restoredCommand, seedCommand } from './commands/data.ts';
 import { dockerCommand, npmTestCommand, testFaultsCommand } from './commands/pipeline.ts';
 import { curlCommand, feedBinanceCommand, feedSimCommand, k6Command, startServer, stopServer, webDevCommand } from './commands/server.ts';
 import { servicesCommand, stopPrivateCluster } from './commands/services.ts';
@@ -25,6 +25,7 @@ const RUNNERS: Record<string, (cmd: ReadmeCommand) => Promise<void> | void> = {
   'db-migrate': migrateCommand,
   'db-seed': seedCommand,
   'db-import': importCommand,
+  'db-restored': restoredCommand,
   curl: curlCommand,
   k6: k6Command,
   'feed-sim': feedSimCommand,
@@ -80,7 +81,7 @@ afterAll(async () => {
 const PHASES: { title: string; ids: string[]; server?: boolean }[] = [
   { title: 'wired into the pipeline, or checked statically', ids: ['npm-test', 'test-faults', 'docker'] },
   { title: 'services', ids: ['services'] },
-  { title: 'data', ids: ['db-migrate', 'db-seed', 'db-import'] },
+  { title: 'data', ids: ['db-migrate', 'db-seed', 'db-import', 'db-restored'] },
   { title: 'against a server on the seeded data', ids: ['curl', 'k6', 'feed-sim', 'feed-binance', 'web-dev'], server: true },
   { title: 'npm run setup', ids: ['setup'] },
   { title: 'benchmarks in smoke mode', ids: ['bench'] },

@@ -1,4 +1,4 @@
-// pnpm db:migrate, db:seed, db:import — on the test's database, with the README's exact flags.
+// pnpm db:migrate, db:seed, db:import, db:restored — on the test's database, with the README's exact flags.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -138,4 +138,21 @@ export async function importCommand(cmd: ReadmeCommand): Promise<void> {
   } finally {
     rmSync(path, { force: true });
   }
+}
+
+/**
+ * As a backup restored from before the seed leaves them: every head at a small rev with a last
+ * candle. After the command every head is above the database clock of when it ran, with none.
+ */
+export async function restoredCommand(cmd: ReadmeCommand): Promise<void> {
+  const heads = await count('SELECT COUNT(*) FROM series_heads');
+  expect(heads, 'the seed before it leaves series heads').toBeGreaterThan(0);
+  await testDatabase().pool.query('UPDATE series_heads SET rev = 5, last_open_time = 0');
+  const before = Date.now() * 1000;
+  const done = await runExact(cmd, { timeoutMs: 90_000 });
+  expectSuccess(done, cmd.text);
+  expect(done.output).toMatch(new RegExp(`^series heads {2}${heads} rebased above the database clock`, 'm'));
+  expect(done.output).toMatch(/^cache {9}retired \d+ series and \d+ namespaces .*: every reader answers from the new data$/m);
+  // The database's clock and this process's may differ by a little: a minute is far below the old revs' distance.
+  expect(await count('SELECT COUNT(*) FROM series_heads WHERE rev > ? AND last_open_time IS NULL', [before - 60_000_000])).toBe(heads);
 }
