@@ -60,11 +60,15 @@ interface Read {
   kind: 'candles' | 'indicator';
 }
 
-/** The 1m window of a series the readers ask for (a path on any server). */
-const windowPath = (symbol: string) => {
-  const u = new URL(queryUrl('http://x', 'candles.range', { symbol, interval: '1m', limit: LIMIT }));
+/** A query's path and search, asked of any server. */
+function pathOf(url: string): string {
+  const u = new URL(url);
   return u.pathname + u.search;
-};
+}
+
+/** The candle window of a series the readers ask for. */
+const candlesPath = (symbol: string, interval: (typeof INTERVALS)[number]) =>
+  pathOf(queryUrl('http://x', 'candles.range', { symbol, interval, limit: LIMIT }));
 
 /** Candles and the standard indicators over every hot series and interval, most popular first. */
 function readMix(base: string, symbols: string[]): Read[] {
@@ -75,9 +79,11 @@ function readMix(base: string, symbols: string[]): Read[] {
       for (const [s, symbol] of symbols.entries()) {
         const path =
           kind.indicator === 'candles'
-            ? queryUrl(base, 'candles.range', { symbol, interval, limit: LIMIT })
-            : queryUrl(base, 'indicators.compute', { symbol, interval, indicator: kind.indicator, params: kind.params, limit: LIMIT });
-        out.push({ path: new URL(path).pathname + new URL(path).search, symbol, kind: k === 0 ? 'candles' : 'indicator', rank: k + i + s });
+            ? candlesPath(symbol, interval)
+            : pathOf(
+                queryUrl(base, 'indicators.compute', { symbol, interval, indicator: kind.indicator, params: kind.params, limit: LIMIT }),
+              );
+        out.push({ path, symbol, kind: k === 0 ? 'candles' : 'indicator', rank: k + i + s });
       }
   return out.sort((a, b) => a.rank - b.rank);
 }
@@ -203,6 +209,7 @@ async function run(
 ): Promise<RunResult> {
   const [A] = servers as [string];
   const mix = readMix(A, symbols);
+  const minutePaths = new Map(symbols.map((symbol) => [symbol, candlesPath(symbol, '1m')]));
   const draw = zipf(mix.length, 1.1, prng(opts.seedNo));
 
   const hot = await hotSeries(database, symbols, opts.seedNo);
@@ -263,7 +270,7 @@ async function run(
             result.writeMs.push(performance.now() - started);
             // This writer alone writes the series: until its next write, every reader must see exactly this candle.
             if (acked && servers.length > 1) {
-              const check = await get(servers[1]!, windowPath(series.symbol));
+              const check = await get(servers[1]!, minutePaths.get(series.symbol)!);
               const seen = decodeResponse(check.body);
               const c = seen.ok ? (seen.data as { candles: { time: number[]; close: number[] } }).candles : null;
               result.checks++;
